@@ -1,0 +1,181 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace EmbedSweeps.Embeddings.IO;
+
+/// <summary>
+/// The safetensors format: an 8-byte little-endian header length, a JSON header mapping names
+/// to dtype/shape/byte range, then the raw little-endian data. Single files and sharded
+/// checkpoints (<c>model.safetensors.index.json</c>) both load.
+/// </summary>
+public static class Safetensors
+{
+    public const string FileName = "model.safetensors";
+    public const string IndexFileName = "model.safetensors.index.json";
+    private const long MaxHeaderBytes = 100L << 20; // the reference implementation's limit
+
+    /// <summary>True when <paramref name="directory"/> holds a single-file or sharded safetensors checkpoint.</summary>
+    public static bool ExistsIn(string directory) =>
+        File.Exists(Path.Combine(directory, FileName)) || File.Exists(Path.Combine(directory, IndexFileName));
+
+    /// <summary>Loads every tensor of the checkpoint in <paramref name="directory"/> onto the CPU.</summary>
+    public static Dictionary<string, Tensor> LoadDirectory(string directory)
+    {
+        var single = Path.Combine(directory, FileName);
+        if (File.Exists(single)) return Load(single);
+
+        var index = Path.Combine(directory, IndexFileName);
+        if (!File.Exists(index))
+            throw new EmbedSweepsException($"{directory}: no {FileName} or {IndexFileName}; only safetensors weights are supported (convert pytorch_model.bin with safetensors' convert script).");
+        var result = new Dictionary<string, Tensor>();
+        foreach (var shard in ShardsOf(index))
+        {
+            var path = Path.Combine(directory, shard);
+            if (!File.Exists(path)) throw new EmbedSweepsException($"{index}: names the shard {shard}, which is missing.");
+            foreach (var (name, tensor) in Load(path)) result[name] = tensor;
+        }
+        return result;
+    }
+
+    /// <summary>The distinct shard file names of a <c>model.safetensors.index.json</c>, in order of appearance.</summary>
+    public static IReadOnlyList<string> ShardsOf(string indexPath)
+    {
+        try
+        {
+            var map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject
+                ?? throw new EmbedSweepsException($"{indexPath}: has no \"weight_map\" object.");
+            var shards = map.Select(pair => pair.Value!.GetValue<string>()).Distinct().ToList();
+            foreach (var shard in shards)
+                if (shard.Contains('/') || shard.Contains('\\') || shard.StartsWith('.'))
+                    throw new EmbedSweepsException($"{indexPath}: shard name \"{shard}\" must be a plain file name.");
+            return shards;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new EmbedSweepsException($"{indexPath}: not a valid safetensors index ({e.Message}).", e);
+        }
+    }
+
+    public static Dictionary<string, Tensor> Load(string path)
+    {
+        using var file = File.OpenRead(path);
+        var length = file.Length;
+        Span<byte> prefix = stackalloc byte[8];
+        if (length < 8 || file.Read(prefix) != 8) throw Corrupt(path, "shorter than its 8-byte header length");
+        var headerLength = BinaryPrimitives.ReadInt64LittleEndian(prefix);
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > length)
+            throw Corrupt(path, $"header length {headerLength} does not fit the file ({length} bytes)");
+
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        JsonObject header;
+        try { header = JsonNode.Parse(headerBytes) as JsonObject ?? throw Corrupt(path, "header is not a JSON object"); }
+        catch (JsonException e) { throw Corrupt(path, $"header is not valid JSON ({e.Message})"); }
+
+        var dataStart = 8 + headerLength;
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__") continue;
+            var entry = node as JsonObject ?? throw Corrupt(path, $"entry {name} is not an object");
+            var dtype = ParseDtype(entry["dtype"]?.GetValue<string>(), path, name);
+            var shape = (entry["shape"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no shape"))
+                .Select(d => d!.GetValue<long>()).ToArray();
+            var offsets = entry["data_offsets"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no data_offsets");
+            var begin = offsets[0]!.GetValue<long>();
+            var end = offsets[1]!.GetValue<long>();
+            var expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
+            if (begin < 0 || end < begin || end - begin != expected || dataStart + end > length)
+                throw Corrupt(path, $"tensor {name} [{string.Join(", ", shape)}] {entry["dtype"]} needs {expected} bytes but its range is {begin}..{end}");
+
+            var tensor = empty(shape, dtype);
+            if (expected > 0)
+            {
+                var bytes = tensor.bytes;
+                RandomAccess.Read(file.SafeFileHandle, bytes, dataStart + begin);
+                tensor.bytes = bytes;
+            }
+            tensors[name] = tensor;
+        }
+        return tensors;
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> (sorted by name) with <c>{"format": "pt"}</c> metadata, as transformers expects.</summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt" } };
+        long offset = 0;
+        foreach (var (name, tensor) in ordered)
+        {
+            var size = tensor.numel() * ElementSize(tensor.dtype);
+            header[name] = new JsonObject
+            {
+                ["dtype"] = DtypeName(tensor.dtype),
+                ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + size),
+            };
+            offset += size;
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var padded = (json.Length + 7) / 8 * 8; // the data section starts 8-byte aligned
+        var headerBytes = new byte[padded];
+        Array.Fill(headerBytes, (byte)' ');
+        json.CopyTo(headerBytes, 0);
+
+        using var file = File.Create(path);
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(prefix, padded);
+        file.Write(prefix);
+        file.Write(headerBytes);
+        foreach (var (_, tensor) in ordered)
+        {
+            using var cpu = tensor.detach().cpu().contiguous();
+            file.Write(cpu.bytes);
+        }
+    }
+
+    private static ScalarType ParseDtype(string? name, string path, string tensor) => name switch
+    {
+        "F32" => ScalarType.Float32,
+        "F16" => ScalarType.Float16,
+        "BF16" => ScalarType.BFloat16,
+        "F64" => ScalarType.Float64,
+        "I64" => ScalarType.Int64,
+        "I32" => ScalarType.Int32,
+        "I16" => ScalarType.Int16,
+        "I8" => ScalarType.Int8,
+        "U8" => ScalarType.Byte,
+        "BOOL" => ScalarType.Bool,
+        _ => throw Corrupt(path, $"tensor {tensor} has unsupported dtype {name ?? "(none)"}"),
+    };
+
+    private static string DtypeName(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Float64 => "F64",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Int16 => "I16",
+        ScalarType.Int8 => "I8",
+        ScalarType.Byte => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => throw new NotSupportedException($"safetensors has no dtype for {type}"),
+    };
+
+    private static long ElementSize(ScalarType type) => type switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
+
+    private static EmbedSweepsException Corrupt(string path, string what) =>
+        new($"{path}: not a valid safetensors file: {what}.");
+}

@@ -1,0 +1,73 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace EmbedSweeps.Embeddings.Models.Bert;
+
+/// <summary><c>intermediate</c>: the feed-forward expansion and its activation.</summary>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly Func<Tensor, Tensor> activation;
+
+    public BertIntermediate(BertConfig config) : base(nameof(BertIntermediate))
+    {
+        dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        activation = Activations.Get(config.HiddenAct, "config.json");
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var projected = dense.forward(hidden);
+        return activation(projected);
+    }
+}
+
+/// <summary><c>output</c>: the feed-forward contraction, dropout, residual, post-LayerNorm.</summary>
+internal sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear dense;
+    [ComponentName(Name = "LayerNorm")] private readonly LayerNorm layerNorm;
+    private readonly Dropout dropout;
+
+    public BertOutput(BertConfig config) : base(nameof(BertOutput))
+    {
+        dense = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor residual)
+    {
+        using var projected = dense.forward(hidden);
+        using var dropped = dropout.forward(projected);
+        using var sum = dropped + residual;
+        return layerNorm.forward(sum);
+    }
+}
+
+/// <summary>One transformer block: <c>encoder.layer.{i}</c>.</summary>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertAttention attention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertOutput output;
+
+    public BertLayer(BertConfig config) : base(nameof(BertLayer))
+    {
+        attention = new BertAttention(config);
+        intermediate = new BertIntermediate(config);
+        output = new BertOutput(config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var attended = attention.forward(hidden, additiveMask);
+        using var expanded = intermediate.forward(attended);
+        return output.forward(expanded, attended);
+    }
+}
