@@ -1,0 +1,73 @@
+using EmbedSweeps.Embeddings.Data;
+
+namespace EmbedSweeps.Embeddings.Evaluation;
+
+/// <summary>
+/// MTEB's classification protocol (Banking77Classification): in each of <c>experiments</c> runs,
+/// shuffle the training indices with numpy's RandomState(seed), keep the first
+/// <c>samplesPerLabel</c> texts of each label, fit scikit-learn-default logistic regression on their
+/// embeddings and score it on the whole test split. Reports the means of accuracy (primary),
+/// macro-F1 and weighted-F1. Embeddings are used as the model returns them.
+/// </summary>
+public sealed class FewShotClassificationEvaluator(
+    string name, IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test,
+    int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32)
+{
+    public string Name { get; } = name;
+
+    public EvaluationResult Evaluate(SentenceEncoder encoder)
+    {
+        if (train.Count == 0 || test.Count == 0) throw new EmbedSweepsException($"{Name}: the train and test splits must not be empty.");
+        var samples = DrawSamples();
+        var needed = samples.SelectMany(s => s).Distinct().Order().ToList();
+        var dimension = encoder.Dimension;
+        var trainEmbeddings = encoder.Encode(needed.Select(i => train[i].Text).ToList(), batchSize);
+        var rowOf = needed.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
+        var testEmbeddings = encoder.Encode(test.Select(t => t.Text).ToList(), batchSize);
+        var truth = test.Select(t => t.Label).ToList();
+
+        double accuracy = 0, macro = 0, weighted = 0;
+        foreach (var sample in samples)
+        {
+            var x = new float[sample.Count * dimension];
+            for (var r = 0; r < sample.Count; r++)
+                Array.Copy(trainEmbeddings, (long)rowOf[sample[r]] * dimension, x, (long)r * dimension, dimension);
+            var model = new LogisticRegression().Fit(x, dimension, sample.Select(i => train[i].Label).ToList());
+            var predicted = model.Predict(testEmbeddings);
+            accuracy += ClassificationMetrics.Accuracy(truth, predicted);
+            var (f1Macro, f1Weighted) = ClassificationMetrics.F1(truth, predicted);
+            macro += f1Macro;
+            weighted += f1Weighted;
+        }
+        var metrics = new Dictionary<string, double>
+        {
+            ["accuracy"] = accuracy / samples.Count,
+            ["f1"] = macro / samples.Count,
+            ["f1_weighted"] = weighted / samples.Count,
+        };
+        return new EvaluationResult(Name, metrics, "accuracy", GreaterIsBetter: true);
+    }
+
+    /// <summary>The training indices of each experiment, drawn exactly as MTEB's <c>_undersample_data</c> does.</summary>
+    public List<List<int>> DrawSamples()
+    {
+        var random = new NumpyRandomState(seed);
+        var indices = Enumerable.Range(0, train.Count).ToArray();
+        var result = new List<List<int>>();
+        for (var experiment = 0; experiment < experiments; experiment++)
+        {
+            random.Shuffle(indices); // the same array is reshuffled each experiment, as in MTEB
+            var counts = new Dictionary<string, int>();
+            var chosen = new List<int>();
+            foreach (var i in indices)
+            {
+                counts.TryGetValue(train[i].Label, out var count);
+                if (count >= samplesPerLabel) continue;
+                counts[train[i].Label] = count + 1;
+                chosen.Add(i);
+            }
+            result.Add(chosen);
+        }
+        return result;
+    }
+}
