@@ -8,7 +8,7 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// dot product, and correlate each score with the gold similarity (Pearson and Spearman).
 /// Primary metric: <c>spearman_cosine</c>.
 /// </summary>
-public sealed class EmbeddingSimilarityEvaluator(string name, IReadOnlyList<ScoredPair> pairs, int batchSize = 32)
+public sealed class EmbeddingSimilarityEvaluator(string name, IReadOnlyList<ScoredPair> pairs, int batchSize = 32) : ISentenceEvaluator
 {
     public string Name { get; } = name;
 

@@ -11,7 +11,7 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// </summary>
 public sealed class FewShotClassificationEvaluator(
     string name, IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test,
-    int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32)
+    int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32) : ISentenceEvaluator
 {
     public string Name { get; } = name;
 

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using EmbedSweeps.Embeddings;
+
+namespace EmbedSweeps.Cli;
+
+/// <summary>
+/// Runs the command tree with the program's exit-code contract: 0 success, 2 bad input (one clear
+/// message, no stack trace), 1 an internal error (stack trace only with EMBEDSWEEPS_DEBUG=1).
+/// </summary>
+internal static class CommandLine
+{
+    public const int Success = 0;
+    public const int InternalError = 1;
+    public const int BadInput = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine($"Run '{Usage(parsed)} --help' for the options.");
+            return BadInput;
+        }
+        return parsed.Invoke();
+    }
+
+    /// <summary>Wraps a command body so that user-fixable problems print one sentence and exit 2.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> body) =>
+        async (result, cancellationToken) =>
+        {
+            try
+            {
+                return await body(result, cancellationToken);
+            }
+            catch (EmbedSweepsException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return BadInput;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled.");
+                return 130;
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+                if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_DEBUG") == "1") Console.Error.WriteLine(e);
+                else Console.Error.WriteLine("Set EMBEDSWEEPS_DEBUG=1 for the stack trace, and please report it.");
+                return InternalError;
+            }
+        };
+
+    private static string Usage(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var command = parsed.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, command.Command.Name);
+        if (names.Count > 0) names[0] = "embedsweeps";
+        return string.Join(' ', names);
+    }
+}

@@ -1,0 +1,13 @@
+using EmbedSweeps.Embeddings.Hub;
+
+namespace EmbedSweeps.Cli;
+
+/// <summary>The settings and resolvers of this run, built once from embedsweeps.json and the environment.</summary>
+internal static class Runtime
+{
+    private static readonly Lazy<EmbedSweepsSettings> LazySettings = new(EmbedSweepsSettings.Load);
+
+    public static EmbedSweepsSettings Settings => LazySettings.Value;
+    public static ModelResolver Models => new(Settings);
+    public static DatasetResolver Datasets => new(Settings);
+}
