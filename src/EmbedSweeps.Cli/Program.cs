@@ -1,12 +1,19 @@
 using System.CommandLine;
-using EmbedSweeps.Cli;
 using EmbedSweeps.Cli.Commands;
 
-var root = new RootCommand("EmbedSweeps: fine-tune and evaluate sentence-embedding models, and sweep their hyperparameters.")
+namespace EmbedSweeps.Cli;
+
+/// <summary>The <c>embedsweeps</c> command: its subcommands, in the order <c>--help</c> lists them.</summary>
+public static class Program
 {
-    EncodeCommand.Create(),
-    EvalCommand.Create(),
-    BenchCommand.Create(),
-    ExportCommand.Create(),
-};
-return CommandLine.Run(root, args);
+    public static int Main(string[] args) => CommandLine.Run(CreateRoot(), args);
+
+    public static RootCommand CreateRoot() =>
+        new("EmbedSweeps: fine-tune and evaluate sentence-embedding models, and sweep their hyperparameters.")
+        {
+            EncodeCommand.Create(),
+            EvalCommand.Create(),
+            BenchCommand.Create(),
+            ExportCommand.Create(),
+        };
+}

@@ -1,0 +1,67 @@
+namespace EmbedSweeps.Cli.Tests;
+
+[Collection(CliCollection.Name)]
+public sealed class BadInputTests
+{
+    private static string TextFile(string content)
+    {
+        var path = Path.Combine(CliRunner.NewTemporaryDirectory(), "texts.txt");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static void AssertClearError(CliRunner.Result result, params string[] fragments)
+    {
+        Assert.Equal(2, result.ExitCode);
+        foreach (var fragment in fragments) Assert.Contains(fragment, result.Error);
+        Assert.DoesNotContain("   at ", result.Error); // never a stack trace
+    }
+
+    [Fact]
+    public void AnUnknownTaskListsTheValidOnes() =>
+        AssertClearError(CliRunner.Run("eval", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--task", "glue"), "glue", "stsb, banking77");
+
+    [Fact]
+    public void AnEmptyInputFileIsRefused()
+    {
+        var input = TextFile("");
+        AssertClearError(CliRunner.Run("encode", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--input", input, "--output", input + ".npy"), input, "no texts");
+    }
+
+    [Fact]
+    public void AMissingModelDirectoryIsNamed() =>
+        AssertClearError(CliRunner.Run("encode", "--model", "./no/such/model", "--input", TextFile("hello"), "--output", "/tmp/x.npy"), "./no/such/model");
+
+    [Fact]
+    public void AnUnwritableOutputIsReportedBeforeWork()
+    {
+        var output = Path.Combine(CliRunner.NewTemporaryDirectory(), "missing-folder", "out.npy");
+        AssertClearError(CliRunner.Run("encode", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--input", TextFile("hello"), "--output", output), "does not exist");
+    }
+
+    [Fact]
+    public void ACorruptModelNamesTheFile()
+    {
+        var model = CliRunner.NewTemporaryDirectory();
+        var source = Path.Combine(CliRunner.Shared, "models", "all-MiniLM-L6-v2");
+        foreach (var file in new[] { "config.json", "vocab.txt", "tokenizer_config.json" }) File.Copy(Path.Combine(source, file), Path.Combine(model, file));
+        File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [1, 2, 3]);
+        AssertClearError(CliRunner.Run("encode", "--model", model, "--input", TextFile("hello"), "--output", Path.Combine(model, "o.npy")), "model.safetensors", "not a valid safetensors file");
+    }
+
+    [Fact]
+    public void BadJsonLinesNameLineAndColumn()
+    {
+        var path = Path.Combine(CliRunner.NewTemporaryDirectory(), "texts.jsonl");
+        File.WriteAllText(path, "{\"text\": \"fine\"}\n{\"text\": oops}\n");
+        AssertClearError(CliRunner.Run("encode", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--input", path, "--output", path + ".npy"), $"{path}:2:");
+    }
+
+    [Fact]
+    public void AnUnknownOptionExitsTwo() =>
+        AssertClearError(CliRunner.Run("encode", "--modle", "x"), "--modle");
+
+    [Fact]
+    public void AnUnknownDeviceListsTheValidOnes() =>
+        AssertClearError(CliRunner.Run("encode", "--model", "x", "--input", TextFile("hello"), "--output", "/tmp/x.npy", "--device", "tpu"), "valid: auto, cpu, cuda");
+}
