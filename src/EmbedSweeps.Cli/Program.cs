@@ -15,5 +15,6 @@ public static class Program
             EvalCommand.Create(),
             BenchCommand.Create(),
             ExportCommand.Create(),
+            TrainCommand.Create(),
         };
 }

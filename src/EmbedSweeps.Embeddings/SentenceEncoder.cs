@@ -118,9 +118,12 @@ public sealed class SentenceEncoder : IDisposable
     }
 
     /// <summary>Sentence embeddings [batch, Dimension] of padded ids; differentiable when grad is on.</summary>
-    public Tensor Forward(Tensor inputIds, Tensor attentionMask)
+    public Tensor Forward(Tensor inputIds, Tensor attentionMask) => Forward(Model, inputIds, attentionMask);
+
+    /// <summary>This pipeline's pooling and normalisation on top of <paramref name="model"/> (e.g. a bf16 compute copy of <see cref="Model"/>).</summary>
+    public Tensor Forward(BertModel model, Tensor inputIds, Tensor attentionMask)
     {
-        using var tokens = Model.forward(inputIds, attentionMask);
+        using var tokens = model.forward(inputIds, attentionMask);
         var pooled = Pooler.Pool(Layout.Pooling, tokens, attentionMask);
         if (!Layout.Normalize) return pooled;
         using (pooled) return nn.functional.normalize(pooled, p: 2, dim: 1, eps: 1e-12);
@@ -145,7 +148,11 @@ public sealed class SentenceEncoder : IDisposable
         {
             var source = Path.Combine(sourceDirectory, file);
             var target = Path.Combine(directory, file);
-            if (File.Exists(source) && Path.GetFullPath(source) != Path.GetFullPath(target)) File.Copy(source, target, overwrite: true);
+            if (!File.Exists(source) || Path.GetFullPath(source) == Path.GetFullPath(target)) continue;
+            File.Copy(source, target, overwrite: true);
+            // A read-only mirror's permissions must not follow the copy: the saved model is the user's to change.
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserWrite);
         }
         Layout.Write(directory, MaxSeqLength);
     }

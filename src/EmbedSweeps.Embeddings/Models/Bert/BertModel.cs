@@ -71,6 +71,23 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     public bool HasPooler => pooler is not null;
     public Tensor WordEmbeddingWeight => embeddings.WordEmbeddingWeight;
 
+    /// <summary>A new model with the same architecture and weights, in <paramref name="dtype"/> (e.g. bf16 for mixed precision).</summary>
+    public BertModel CopyAs(ScalarType dtype)
+    {
+        var copy = new BertModel(Config, HasPooler);
+        copy.to(dtype);
+        copy.CopyParametersFrom(this);
+        return copy;
+    }
+
+    /// <summary>Overwrites every parameter with <paramref name="source"/>'s (same architecture), converting dtype and device.</summary>
+    public void CopyParametersFrom(BertModel source)
+    {
+        using var _ = no_grad();
+        foreach (var ((_, target), (_, from)) in named_parameters().Zip(source.named_parameters()))
+            target.copy_(from);
+    }
+
     /// <summary>Token embeddings [batch, seq, hidden] of <paramref name="inputIds"/> under <paramref name="attentionMask"/> (1 = token, 0 = padding).</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EmbedSweeps.Embeddings.Training;
+
+namespace EmbedSweeps.Cli.Commands;
+
+/// <summary>
+/// Shows training progress: a one-line bar on an interactive terminal (step, loss, lr, it/s, ETA),
+/// plain log lines otherwise, and JSON lines on stdout with <c>--json-progress</c>.
+/// </summary>
+internal sealed class TrainingProgress(bool json) : IDisposable
+{
+    private readonly bool interactive = !Console.IsErrorRedirected;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private int startStep;
+
+    public void Report(TrainingEvent update)
+    {
+        if (json) Console.WriteLine(JsonSerializer.Serialize(ToJson(update)));
+        switch (update)
+        {
+            case TrainingStarted started:
+                startStep = started.Step;
+                clock.Restart();
+                if (!json) Console.Error.WriteLine($"training {started.TotalSteps - started.Step} steps on {started.Examples} examples (warm-up {started.WarmupSteps} steps){(started.Step > 0 ? $", resuming at step {started.Step}" : "")}");
+                break;
+            case TrainingLog log:
+                var rate = (log.Step - startStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                var eta = TimeSpan.FromSeconds((log.TotalSteps - log.Step) / Math.Max(rate, 1e-9));
+                var line = $"{Bar(log.Step, log.TotalSteps)} step {log.Step}/{log.TotalSteps}  loss {log.Loss:F4}  lr {log.LearningRate:E2}  " +
+                           $"{rate:F2} it/s  ETA {eta:h\\:mm\\:ss}";
+                if (interactive) Console.Error.Write($"\r{line}\u001b[K");
+                else if (!json) Console.Error.WriteLine(line);
+                break;
+            case EvaluationLog evaluation:
+                var message = $"step {evaluation.Step}: {evaluation.PrimaryMetric} = {evaluation.Metrics[evaluation.PrimaryMetric]:F4}{(evaluation.IsBest ? " (best)" : "")}";
+                if (interactive) Console.Error.Write($"\r\u001b[K{message}\n");
+                else if (!json) Console.Error.WriteLine(message);
+                break;
+        }
+    }
+
+    public void Complete()
+    {
+        if (interactive) Console.Error.WriteLine();
+    }
+
+    public void Dispose() { }
+
+    private static string Bar(int step, int total)
+    {
+        const int width = 24;
+        var filled = (int)Math.Round(width * (double)step / total);
+        return "[" + new string('#', filled) + new string('.', width - filled) + "]";
+    }
+
+    private static object ToJson(TrainingEvent update) => update switch
+    {
+        TrainingStarted started => new { @event = "started", step = started.Step, total_steps = started.TotalSteps, examples = started.Examples, warmup_steps = started.WarmupSteps },
+        TrainingLog log => new { @event = "log", step = log.Step, total_steps = log.TotalSteps, epoch = Math.Round(log.Epoch, 4), loss = log.Loss, lr = log.LearningRate, grad_norm = log.GradNorm, samples_per_second = Math.Round(log.SamplesPerSecond, 2) },
+        EvaluationLog evaluation => new { @event = "eval", step = evaluation.Step, total_steps = evaluation.TotalSteps, epoch = Math.Round(evaluation.Epoch, 4), metrics = evaluation.Metrics, primary_metric = evaluation.PrimaryMetric, is_best = evaluation.IsBest },
+        CheckpointLog checkpoint => new { @event = "checkpoint", step = checkpoint.Step, total_steps = checkpoint.TotalSteps, path = checkpoint.Path },
+        _ => new { @event = "unknown", step = update.Step },
+    };
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+
+namespace EmbedSweeps.Embeddings.Data;
+
+/// <summary>
+/// Reads user data as rows of named string fields: TSV (split on TAB, no quoting), CSV (RFC 4180
+/// quoting) or JSON Lines (one object per line). Errors give file:line(:column).
+/// </summary>
+public static class TableReader
+{
+    public static readonly string[] Extensions = [".tsv", ".csv", ".jsonl"];
+
+    public sealed record Row(int Line, IReadOnlyDictionary<string, string> Fields);
+
+    public static List<Row> Read(string path)
+    {
+        if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: no such data file.");
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".tsv" => ReadDelimited(path, SplitTsv),
+            ".csv" => ReadDelimited(path, SplitCsv),
+            ".jsonl" => ReadJsonLines(path),
+            var other => throw new EmbedSweepsException(
+                $"{path}: unknown data format \"{other}\" (use {string.Join(", ", Extensions)}, or a folder with train.tsv)."),
+        };
+    }
+
+    private static List<Row> ReadDelimited(string path, Func<string, string, int, List<string>> split)
+    {
+        using var reader = new StreamReader(path);
+        var headerLine = reader.ReadLine() ?? throw new EmbedSweepsException($"{path}: empty; expected a header row naming the columns.");
+        var header = split(headerLine, path, 1);
+        var rows = new List<Row>();
+        var line = 1;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (text.Length == 0) continue;
+            var fields = split(text, path, line);
+            if (fields.Count != header.Count)
+                throw new EmbedSweepsException($"{path}:{line}: has {fields.Count} field(s) but the header has {header.Count}.");
+            rows.Add(new Row(line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second)));
+        }
+        return rows;
+    }
+
+    private static List<string> SplitTsv(string line, string path, int number) => [.. line.TrimEnd('\r').Split('\t')];
+
+    private static List<string> SplitCsv(string line, string path, int number)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
+            }
+            else if (c == '"' && field.Length == 0) quoted = true;
+            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
+            else if (c != '\r') field.Append(c);
+        }
+        if (quoted) throw new EmbedSweepsException($"{path}:{number}: a quoted field is not closed (fields may not span lines).");
+        fields.Add(field.ToString());
+        return fields;
+    }
+
+    private static List<Row> ReadJsonLines(string path)
+    {
+        var rows = new List<Row>();
+        var line = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new EmbedSweepsException($"{path}:{line}: expected a JSON object.");
+                rows.Add(new Row(line, document.RootElement.EnumerateObject().ToDictionary(p => p.Name,
+                    p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())));
+            }
+            catch (JsonException e)
+            {
+                throw new EmbedSweepsException($"{path}:{line}:{e.BytePositionInLine + 1}: not valid JSON.");
+            }
+        }
+        return rows;
+    }
+}
