@@ -16,5 +16,6 @@ public static class Program
             BenchCommand.Create(),
             ExportCommand.Create(),
             TrainCommand.Create(),
+            SweepCommand.Create(),
         };
 }

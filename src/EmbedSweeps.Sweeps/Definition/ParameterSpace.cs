@@ -1,0 +1,35 @@
+namespace EmbedSweeps.Sweeps.Definition;
+
+/// <summary>How one trial setting varies across the sweep.</summary>
+public abstract record ParameterSpace(string Name)
+{
+    /// <summary>How many distinct values a grid takes from it (distributions cannot be gridded).</summary>
+    public abstract long GridSize { get; }
+}
+
+/// <summary>A scalar in the file: every trial gets this value.</summary>
+public sealed record FixedParameter(string Name, object Value) : ParameterSpace(Name)
+{
+    public override long GridSize => 1;
+}
+
+/// <summary>A list in the file: a categorical choice.</summary>
+public sealed record CategoricalParameter(string Name, IReadOnlyList<object> Values) : ParameterSpace(Name)
+{
+    public override long GridSize => Values.Count;
+}
+
+public enum DistributionKind { Uniform, LogUniform, IntUniform }
+
+/// <summary><c>{ distribution: uniform | log_uniform | int_uniform, min, max }</c>: sampled by random and bayes search.</summary>
+public sealed record DistributionParameter(string Name, DistributionKind Kind, double Min, double Max) : ParameterSpace(Name)
+{
+    public override long GridSize => 0;
+
+    public object Sample(Random random) => Kind switch
+    {
+        DistributionKind.Uniform => (object)(Min + random.NextDouble() * (Max - Min)),
+        DistributionKind.LogUniform => (object)Math.Exp(Math.Log(Min) + random.NextDouble() * (Math.Log(Max) - Math.Log(Min))),
+        _ => (object)(long)Math.Floor(Min + random.NextDouble() * (Max - Min + 1)), // boxed as a whole number, not widened to double
+    };
+}

@@ -1,0 +1,50 @@
+namespace EmbedSweeps.Sweeps.Definition;
+
+public enum SearchMethod { Grid, Random, Bayes }
+
+public enum Goal { Maximize, Minimize }
+
+/// <summary>The metric to rank trials by, and whether higher is better.</summary>
+public sealed record Objective(string Metric, Goal Goal)
+{
+    /// <summary>True when <paramref name="a"/> is strictly better than <paramref name="b"/>.</summary>
+    public bool IsBetter(double a, double b) => Goal == Goal.Maximize ? a > b : a < b;
+}
+
+/// <summary>Where the training examples come from.</summary>
+public sealed record DataSpec(string Train, int? MaxSamples, bool HardNegatives);
+
+/// <summary>Settings every trial shares unless a parameter overrides them.</summary>
+public sealed record TrainingSpec(int Epochs, int? MaxSteps, int? EvalSteps, int? CheckpointSteps, string Precision);
+
+/// <summary>One evaluation each trial runs at the end (STS-B split or Banking77).</summary>
+public sealed record EvaluationSpec(string Task, string Split)
+{
+    /// <summary>The prefix of this evaluation's metric names: <c>stsb_validation</c>, <c>banking77</c>.</summary>
+    public string Name => Task == "stsb" ? $"stsb_{Split}" : Task;
+}
+
+/// <summary>none, median_stopping or successive_halving (ASHA).</summary>
+public sealed record EarlyTerminationSpec(string Type, int MinSteps, int ReductionFactor, int MinTrials)
+{
+    public static EarlyTerminationSpec None { get; } = new("none", 0, 3, 3);
+}
+
+public sealed record LimitsSpec(int MaxTrials, int MaxConcurrentTrials, TimeSpan TrialTimeout, int MaxFailures);
+
+public sealed record ResourcesSpec(string Device, int TrialsPerGpu);
+
+/// <summary>A validated sweep: what to search, how, and how to judge and run the trials.</summary>
+public sealed record SweepDefinition(
+    string Name,
+    string Description,
+    SearchMethod Method,
+    int Seed,
+    Objective Objective,
+    IReadOnlyList<ParameterSpace> Parameters,
+    DataSpec Data,
+    TrainingSpec Training,
+    IReadOnlyList<EvaluationSpec> Evaluation,
+    EarlyTerminationSpec EarlyTermination,
+    LimitsSpec Limits,
+    ResourcesSpec Resources);

@@ -1,0 +1,291 @@
+using System.Text.RegularExpressions;
+using EmbedSweeps.Sweeps.Yaml;
+
+namespace EmbedSweeps.Sweeps.Definition;
+
+/// <summary>
+/// Parses and validates a sweep file strictly: every problem (unknown or misspelt key, wrong type,
+/// value out of range, loss that cannot use the data, objective no evaluation produces, grid larger
+/// than max_trials, YAML errors) is collected with its line and column, and none becomes a trial.
+/// </summary>
+public static partial class SweepParser
+{
+    private static readonly string[] TopLevel = ["name", "description", "method", "seed", "objective", "parameters", "data", "training", "evaluation", "early_termination", "limits", "resources"];
+    private static readonly string[] Methods = ["grid", "random", "bayes"];
+    private static readonly string[] Goals = ["maximize", "minimize"];
+    private static readonly string[] Tasks = ["stsb", "banking77"];
+    private static readonly string[] StsbSplits = ["validation", "test"];
+    private static readonly string[] Terminations = ["none", "median_stopping", "successive_halving"];
+    private static readonly string[] Distributions = ["uniform", "log_uniform", "int_uniform"];
+    private static readonly string[] ScoreOnlyData = ["stsb"];
+    private static readonly string[] ScoreLosses = ["cosine", "cosent", "matryoshka_cosine", "matryoshka_cosent"];
+
+    public static SweepDefinition ParseFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SweepValidationException([new SweepProblem(path, 1, 1, $"cannot be read ({e.Message}).")]);
+        }
+        return Parse(text, path);
+    }
+
+    public static SweepDefinition Parse(string text, string file)
+    {
+        var reader = new NodeReader(file);
+        var root = SafeYamlReader.Read(text, file, reader.Problems);
+        if (root is null) throw new SweepValidationException(reader.Problems);
+        var sweep = reader.Mapping(root, "a sweep file");
+        if (sweep is null) throw new SweepValidationException(reader.Problems);
+        reader.OnlyKeys(sweep, "the sweep", TopLevel);
+
+        var name = Required(reader, sweep, "name", n => reader.Text(n, "name"));
+        if (name is not null && !NamePattern().IsMatch(name))
+            reader.Report(sweep["name"]!, $"name '{name}' may use only a-z, 0-9 and '-', start with a letter or digit, and be at most 63 characters.");
+        var description = reader.Text(sweep["description"], "description") ?? "";
+        var method = reader.Choice(sweep["method"], "method", Methods) ?? "grid";
+        var seed = (int)(reader.Integer(sweep["seed"], "seed", 0, int.MaxValue) ?? 42);
+
+        var evaluation = ParseEvaluation(reader, sweep["evaluation"]);
+        var objective = ParseObjective(reader, sweep, evaluation);
+        var parameters = ParseParameters(reader, sweep);
+        var data = ParseData(reader, sweep["data"]);
+        var training = ParseTraining(reader, sweep["training"]);
+        var earlyTermination = ParseEarlyTermination(reader, sweep["early_termination"]);
+        var limits = ParseLimits(reader, sweep["limits"]);
+        var resources = ParseResources(reader, sweep["resources"]);
+
+        CheckCombinations(reader, sweep, method, parameters, data, limits);
+        if (reader.Problems.Count > 0) throw new SweepValidationException(reader.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
+
+        return new SweepDefinition(name!, description, Enum.Parse<SearchMethod>(method, ignoreCase: true), seed, objective!,
+            parameters, data, training, evaluation, earlyTermination, limits, resources);
+    }
+
+    private static T? Required<T>(NodeReader reader, YamlMapping mapping, string key, Func<YamlNode, T?> read)
+    {
+        var node = mapping[key];
+        if (node is not null) return read(node);
+        reader.Report(mapping, $"'{key}' is required.");
+        return default;
+    }
+
+    private static List<EvaluationSpec> ParseEvaluation(NodeReader reader, YamlNode? node)
+    {
+        if (node is null) return [new EvaluationSpec("stsb", "validation")];
+        if (node is not YamlSequence list || list.Items.Count == 0)
+        {
+            reader.Report(node, "evaluation must be a non-empty list such as [{ task: stsb, split: validation }].");
+            return [];
+        }
+        var result = new List<EvaluationSpec>();
+        foreach (var item in list.Items)
+        {
+            var entry = reader.Mapping(item, "each evaluation");
+            if (entry is null) continue;
+            reader.OnlyKeys(entry, "evaluation", "task", "split");
+            var task = Required(reader, entry, "task", n => reader.Choice(n, "task", Tasks));
+            if (task is null) continue;
+            var split = task == "stsb" ? reader.Choice(entry["split"], "split", StsbSplits) ?? "validation" : reader.Choice(entry["split"], "split", ["test"]) ?? "test";
+            var spec = new EvaluationSpec(task, split);
+            if (result.Contains(spec)) reader.Report(item, $"evaluation {task}/{split} is listed twice.");
+            else result.Add(spec);
+        }
+        return result;
+    }
+
+    /// <summary>The metric names an evaluation produces, e.g. stsb_validation_spearman_cosine.</summary>
+    public static IEnumerable<string> MetricsOf(EvaluationSpec evaluation) => evaluation.Task == "stsb"
+        ? from statistic in new[] { "pearson", "spearman" }
+          from similarity in new[] { "cosine", "manhattan", "euclidean", "dot" }
+          select $"{evaluation.Name}_{statistic}_{similarity}"
+        : ["banking77_accuracy", "banking77_f1", "banking77_f1_weighted"];
+
+    private static Objective? ParseObjective(NodeReader reader, YamlMapping sweep, List<EvaluationSpec> evaluation)
+    {
+        var mapping = Required(reader, sweep, "objective", n => reader.Mapping(n, "objective"));
+        if (mapping is null) return null;
+        reader.OnlyKeys(mapping, "objective", "metric", "goal");
+        var metric = Required(reader, mapping, "metric", n => reader.Text(n, "metric"));
+        var goal = reader.Choice(mapping["goal"], "goal", Goals) ?? "maximize";
+        if (metric is null) return null;
+        var produced = evaluation.SelectMany(MetricsOf).ToList();
+        if (!produced.Contains(metric))
+            reader.Report(mapping["metric"]!, $"metric '{metric}' is not produced by this sweep's evaluation{Suggestions.DidYouMean(metric, produced)} (available: {string.Join(", ", produced.Take(8))}{(produced.Count > 8 ? ", …" : "")}).");
+        return new Objective(metric, goal == "maximize" ? Goal.Maximize : Goal.Minimize);
+    }
+
+    private static List<ParameterSpace> ParseParameters(NodeReader reader, YamlMapping sweep)
+    {
+        var mapping = Required(reader, sweep, "parameters", n => reader.Mapping(n, "parameters"));
+        var result = new List<ParameterSpace>();
+        if (mapping is null) return result;
+        foreach (var (key, value) in mapping.Entries)
+        {
+            if (!TrialSettings.ByName.TryGetValue(key.Value, out var setting))
+            {
+                reader.Report(key, $"unknown parameter '{key.Value}'{Suggestions.DidYouMean(key.Value, TrialSettings.ByName.Keys)} (valid: {string.Join(", ", TrialSettings.ByName.Keys)}).");
+                continue;
+            }
+            var space = ParseSpace(reader, setting, value);
+            if (space is not null) result.Add(space);
+        }
+        foreach (var required in new[] { "base_model", "loss" })
+            if (mapping[required] is null) reader.Report(mapping, $"parameters must set '{required}' (a value or a list of values).");
+        if (mapping["warmup_steps"] is not null && mapping["warmup_ratio"] is not null)
+            reader.Report(mapping["warmup_ratio"]!, "give warmup_steps or warmup_ratio, not both.");
+        return result;
+    }
+
+    private static ParameterSpace? ParseSpace(NodeReader reader, TrialSettings.Setting setting, YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlSequence list:
+                if (list.Items.Count == 0) { reader.Report(node, $"{setting.Name}: an empty list gives no trials; give at least one value."); return null; }
+                var values = list.Items.Select(item => Value(reader, setting, item)).ToList();
+                if (values.Any(v => v is null)) return null;
+                var distinct = values.Distinct().Count();
+                if (distinct != values.Count) reader.Report(node, $"{setting.Name}: the list repeats a value; each value gives its own trials.");
+                return new CategoricalParameter(setting.Name, values!);
+            case YamlMapping mapping:
+                return ParseDistribution(reader, setting, mapping);
+            default:
+                var value = Value(reader, setting, node);
+                return value is null ? null : new FixedParameter(setting.Name, value);
+        }
+    }
+
+    private static DistributionParameter? ParseDistribution(NodeReader reader, TrialSettings.Setting setting, YamlMapping mapping)
+    {
+        reader.OnlyKeys(mapping, setting.Name, "distribution", "min", "max");
+        if (setting.Type is not (TrialSettings.ValueType.Number or TrialSettings.ValueType.Integer))
+        {
+            reader.Report(mapping, $"{setting.Name} is not numeric; give a value or a list of values.");
+            return null;
+        }
+        var kind = Required(reader, mapping, "distribution", n => reader.Choice(n, "distribution", Distributions));
+        var min = Required(reader, mapping, "min", n => reader.Number(n, $"{setting.Name}.min"));
+        var max = Required(reader, mapping, "max", n => reader.Number(n, $"{setting.Name}.max"));
+        if (kind is null || min is null || max is null) return null;
+        if (min >= max) { reader.Report(mapping["max"]!, $"{setting.Name}: max {max} must be greater than min {min}."); return null; }
+        if (kind == "log_uniform" && min <= 0) { reader.Report(mapping["min"]!, $"{setting.Name}: log_uniform needs min > 0."); return null; }
+        if (setting.Type == TrialSettings.ValueType.Integer && kind != "int_uniform")
+            reader.Report(mapping["distribution"]!, $"{setting.Name} is a whole number; use distribution: int_uniform.");
+        if (setting.Type == TrialSettings.ValueType.Number && kind == "int_uniform")
+            reader.Report(mapping["distribution"]!, $"{setting.Name} is a real number; use uniform or log_uniform.");
+        foreach (var (bound, key) in new[] { (min.Value, "min"), (max.Value, "max") })
+            if (setting.Check(setting.Type == TrialSettings.ValueType.Integer ? (long)bound : bound) is { } problem) reader.Report(mapping[key]!, problem);
+        return new DistributionParameter(setting.Name, kind switch { "uniform" => DistributionKind.Uniform, "log_uniform" => DistributionKind.LogUniform, _ => DistributionKind.IntUniform },
+            min.Value, max.Value);
+    }
+
+    private static object? Value(NodeReader reader, TrialSettings.Setting setting, YamlNode node)
+    {
+        object? value = setting.Type switch
+        {
+            TrialSettings.ValueType.Integer => reader.Integer(node, setting.Name),
+            TrialSettings.ValueType.Number => reader.Number(node, setting.Name),
+            TrialSettings.ValueType.Boolean => reader.Boolean(node, setting.Name),
+            _ => setting.Choices is null ? reader.Text(node, setting.Name) : reader.Choice(node, setting.Name, setting.Choices),
+        };
+        if (value is null) return null;
+        if (setting.Choices is null && setting.Check(value) is { } problem) { reader.Report(node, problem); return null; }
+        return value;
+    }
+
+    private static DataSpec ParseData(NodeReader reader, YamlNode? node)
+    {
+        var mapping = reader.Mapping(node, "data");
+        if (mapping is null) return new DataSpec("nli", null, false);
+        reader.OnlyKeys(mapping, "data", "train", "max_samples", "hard_negatives");
+        return new DataSpec(
+            reader.Text(mapping["train"], "data.train") ?? "nli",
+            (int?)reader.Integer(mapping["max_samples"], "data.max_samples", 1, int.MaxValue),
+            reader.Boolean(mapping["hard_negatives"], "data.hard_negatives") ?? false);
+    }
+
+    private static TrainingSpec ParseTraining(NodeReader reader, YamlNode? node)
+    {
+        var mapping = reader.Mapping(node, "training");
+        if (mapping is null) return new TrainingSpec(1, null, null, null, "fp32");
+        reader.OnlyKeys(mapping, "training", "epochs", "max_steps", "eval_steps", "checkpoint_steps", "precision");
+        return new TrainingSpec(
+            (int)(reader.Integer(mapping["epochs"], "training.epochs", 1, 1000) ?? 1),
+            (int?)reader.Integer(mapping["max_steps"], "training.max_steps", 1, int.MaxValue),
+            (int?)reader.Integer(mapping["eval_steps"], "training.eval_steps", 1, int.MaxValue),
+            (int?)reader.Integer(mapping["checkpoint_steps"], "training.checkpoint_steps", 1, int.MaxValue),
+            reader.Choice(mapping["precision"], "training.precision", ["fp32", "bf16"]) ?? "fp32");
+    }
+
+    private static EarlyTerminationSpec ParseEarlyTermination(NodeReader reader, YamlNode? node)
+    {
+        var mapping = reader.Mapping(node, "early_termination");
+        if (mapping is null) return EarlyTerminationSpec.None;
+        reader.OnlyKeys(mapping, "early_termination", "type", "min_steps", "reduction_factor", "min_trials");
+        var type = Required(reader, mapping, "type", n => reader.Choice(n, "early_termination.type", Terminations)) ?? "none";
+        if (type != "successive_halving" && mapping["reduction_factor"] is { } factor)
+            reader.Report(factor, "reduction_factor applies to successive_halving only.");
+        return new EarlyTerminationSpec(type,
+            (int)(reader.Integer(mapping["min_steps"], "early_termination.min_steps", 1, int.MaxValue) ?? 100),
+            (int)(reader.Integer(mapping["reduction_factor"], "early_termination.reduction_factor", 2, 100) ?? 3),
+            (int)(reader.Integer(mapping["min_trials"], "early_termination.min_trials", 1, 10_000) ?? 3));
+    }
+
+    private static LimitsSpec ParseLimits(NodeReader reader, YamlNode? node)
+    {
+        var mapping = reader.Mapping(node, "limits");
+        var defaults = new LimitsSpec(100, 4, TimeSpan.FromHours(2), 2);
+        if (mapping is null) return defaults;
+        reader.OnlyKeys(mapping, "limits", "max_trials", "max_concurrent_trials", "trial_timeout", "max_failures");
+        return new LimitsSpec(
+            (int)(reader.Integer(mapping["max_trials"], "limits.max_trials", 1, 100_000) ?? defaults.MaxTrials),
+            (int)(reader.Integer(mapping["max_concurrent_trials"], "limits.max_concurrent_trials", 1, 10_000) ?? defaults.MaxConcurrentTrials),
+            reader.Duration(mapping["trial_timeout"], "limits.trial_timeout") ?? defaults.TrialTimeout,
+            (int)(reader.Integer(mapping["max_failures"], "limits.max_failures", 0, 100) ?? defaults.MaxFailures));
+    }
+
+    private static ResourcesSpec ParseResources(NodeReader reader, YamlNode? node)
+    {
+        var mapping = reader.Mapping(node, "resources");
+        if (mapping is null) return new ResourcesSpec("auto", 1);
+        reader.OnlyKeys(mapping, "resources", "device", "trials_per_gpu");
+        return new ResourcesSpec(
+            reader.Choice(mapping["device"], "resources.device", ["auto", "cpu", "cuda"]) ?? "auto",
+            (int)(reader.Integer(mapping["trials_per_gpu"], "resources.trials_per_gpu", 1, 64) ?? 1));
+    }
+
+    private static void CheckCombinations(NodeReader reader, YamlMapping sweep, string method, List<ParameterSpace> parameters, DataSpec data, LimitsSpec limits)
+    {
+        var parametersNode = sweep["parameters"] as YamlMapping;
+        YamlNode At(string name) => (YamlNode?)parametersNode?.Entries.FirstOrDefault(e => e.Key.Value == name).Value ?? sweep;
+
+        // A loss that cannot use the data: STS-B has scores, not labels or anchor/positive pairs.
+        if (ScoreOnlyData.Contains(data.Train) && parameters.FirstOrDefault(p => p.Name == "loss") is { } loss)
+        {
+            var losses = loss switch { FixedParameter f => [(string)f.Value], CategoricalParameter c => c.Values.Cast<string>().ToList(), _ => new List<string>() };
+            foreach (var bad in losses.Where(l => !ScoreLosses.Contains(l)))
+                reader.Report(At("loss"), $"loss '{bad}' cannot train on data '{data.Train}' (it has similarity scores; use {string.Join(", ", ScoreLosses)}).");
+        }
+
+        var distributions = parameters.OfType<DistributionParameter>().ToList();
+        if (method == "grid")
+        {
+            foreach (var distribution in distributions)
+                reader.Report(At(distribution.Name), $"{distribution.Name}: grid search needs a list of values; use method: random or bayes to sample a distribution.");
+            if (distributions.Count == 0)
+            {
+                var size = parameters.Aggregate(1L, (total, p) => total > 10_000_000 ? total : total * p.GridSize);
+                if (size > limits.MaxTrials)
+                    reader.Report((YamlNode?)sweep["parameters"] ?? sweep, $"the grid has {size:N0} trials, more than limits.max_trials ({limits.MaxTrials}); remove values or raise max_trials.");
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex NamePattern();
+}

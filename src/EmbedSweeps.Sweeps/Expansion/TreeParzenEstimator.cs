@@ -1,0 +1,138 @@
+using EmbedSweeps.Sweeps.Definition;
+
+namespace EmbedSweeps.Sweeps.Expansion;
+
+/// <summary>A finished trial's configuration and objective value.</summary>
+public sealed record Observation(TrialConfig Trial, double Value);
+
+/// <summary>
+/// Bayesian search by a Tree-structured Parzen Estimator (Bergstra et al., 2011), as in Optuna and
+/// Hyperopt: split the finished trials into the best γ and the rest, model each parameter's density
+/// in both groups (Parzen windows for numbers, smoothed counts for categories) and pick, among
+/// candidates drawn from the good density, the one that maximises l(x)/g(x).
+/// Trials still running join the bad group with the worst value seen (the "constant liar"), so
+/// parallel suggestions spread out instead of piling onto the same point, and no suggestion ever
+/// repeats a configuration that is finished, running or already suggested.
+/// </summary>
+public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials = 10, int candidates = 24, double gamma = 0.25)
+{
+    /// <summary>The configuration for the <paramref name="index"/>-th trial of the sweep (deterministic given the inputs).</summary>
+    public TrialConfig Suggest(int index, IReadOnlyList<Observation> finished, IReadOnlyList<TrialConfig> running)
+    {
+        var random = new Random(unchecked(sweep.Seed * 1_000_003 + index));
+        var taken = finished.Select(o => o.Trial.Id).Concat(running.Select(r => r.Id)).ToHashSet();
+        if (finished.Count < Math.Max(1, startupTrials)) return Fresh(random, taken, () => RandomSearch.Draw(sweep.Parameters, random));
+
+        // The constant liar: running trials count as finished with the worst value observed.
+        var worst = sweep.Objective.Goal == Goal.Maximize ? finished.Min(o => o.Value) : finished.Max(o => o.Value);
+        var all = finished.Concat(running.Select(r => new Observation(r, worst))).ToList();
+        var ranked = sweep.Objective.Goal == Goal.Maximize ? all.OrderByDescending(o => o.Value) : all.OrderBy(o => o.Value);
+        var ordered = ranked.ThenBy(o => o.Trial.Id, StringComparer.Ordinal).ToList();
+        var goodCount = Math.Clamp((int)Math.Ceiling(gamma * finished.Count), 1, 25);
+        var good = ordered.Take(goodCount).Select(o => o.Trial).ToList();
+        var bad = ordered.Skip(goodCount).Select(o => o.Trial).ToList();
+
+        var scored = new List<(double Score, Dictionary<string, object> Values)>();
+        for (var c = 0; c < candidates; c++)
+        {
+            var values = new Dictionary<string, object>();
+            var score = 0.0;
+            foreach (var space in sweep.Parameters)
+            {
+                var (value, goodDensity) = SampleFromGood(space, good, random);
+                values[space.Name] = value;
+                score += Math.Log(goodDensity) - Math.Log(Density(space, bad, value));
+            }
+            scored.Add((score, values));
+        }
+        foreach (var (_, values) in scored.OrderByDescending(s => s.Score))
+        {
+            var trial = new TrialConfig(values, sweep);
+            if (!taken.Contains(trial.Id)) return trial;
+        }
+        return Fresh(random, taken, () => RandomSearch.Draw(sweep.Parameters, random));
+    }
+
+    private TrialConfig Fresh(Random random, HashSet<string> taken, Func<Dictionary<string, object>> draw)
+    {
+        TrialConfig trial = new(draw(), sweep);
+        for (var attempt = 0; attempt < 64 && taken.Contains(trial.Id); attempt++) trial = new TrialConfig(draw(), sweep);
+        return trial;
+    }
+
+    private static (object Value, double Density) SampleFromGood(ParameterSpace space, List<TrialConfig> good, Random random)
+    {
+        switch (space)
+        {
+            case FixedParameter f:
+                return (f.Value, 1.0);
+            case CategoricalParameter c:
+            {
+                var weights = c.Values.Select(v => 1.0 + good.Count(t => Equals(t.Parameters[c.Name], v))).ToArray();
+                var pick = random.NextDouble() * weights.Sum();
+                var index = 0;
+                while (index < weights.Length - 1 && (pick -= weights[index]) > 0) index++;
+                return (c.Values[index], weights[index] / weights.Sum());
+            }
+            case DistributionParameter d:
+            {
+                var points = good.Select(t => ToUnit(d, t.Parameters[d.Name])).ToList();
+                var bandwidth = Bandwidth(points.Count);
+                // Mixture: one kernel per good point plus a uniform prior component.
+                var component = random.Next(points.Count + 1);
+                double unit;
+                if (component == points.Count) unit = random.NextDouble();
+                else
+                {
+                    do unit = points[component] + bandwidth * Gaussian(random);
+                    while (unit is < 0 or > 1);
+                }
+                var value = FromUnit(d, unit);
+                return (value, Density(d, points, ToUnit(d, value)));
+            }
+            default:
+                throw new InvalidOperationException($"unknown parameter space {space.GetType().Name}");
+        }
+    }
+
+    private static double Density(ParameterSpace space, List<TrialConfig> group, object value) => space switch
+    {
+        FixedParameter => 1.0,
+        CategoricalParameter c => (1.0 + group.Count(t => Equals(t.Parameters[c.Name], value))) / (c.Values.Count + group.Count),
+        DistributionParameter d => Density(d, group.Select(t => ToUnit(d, t.Parameters[d.Name])).ToList(), ToUnit(d, value)),
+        _ => 1.0,
+    };
+
+    private static double Density(DistributionParameter d, List<double> points, double unit)
+    {
+        var bandwidth = Bandwidth(points.Count);
+        var sum = 1.0; // the uniform prior on [0, 1]
+        foreach (var point in points)
+        {
+            var z = (unit - point) / bandwidth;
+            sum += Math.Exp(-0.5 * z * z) / (bandwidth * Math.Sqrt(2 * Math.PI));
+        }
+        return sum / (points.Count + 1);
+    }
+
+    // Scott's rule on the unit interval, kept between 1% and the whole range.
+    private static double Bandwidth(int count) => Math.Clamp(Math.Pow(Math.Max(count, 1), -0.2) * 0.5, 0.01, 1.0);
+
+    private static double ToUnit(DistributionParameter d, object value)
+    {
+        var x = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+        return d.Kind == DistributionKind.LogUniform
+            ? (Math.Log(x) - Math.Log(d.Min)) / (Math.Log(d.Max) - Math.Log(d.Min))
+            : (x - d.Min) / (d.Max - d.Min);
+    }
+
+    private static object FromUnit(DistributionParameter d, double unit) => d.Kind switch
+    {
+        DistributionKind.LogUniform => (object)Math.Exp(Math.Log(d.Min) + unit * (Math.Log(d.Max) - Math.Log(d.Min))),
+        DistributionKind.Uniform => (object)(d.Min + unit * (d.Max - d.Min)),
+        _ => (object)(long)Math.Clamp(Math.Round(d.Min + unit * (d.Max - d.Min)), d.Min, d.Max),
+    };
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
