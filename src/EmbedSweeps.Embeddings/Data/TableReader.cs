@@ -5,11 +5,12 @@ namespace EmbedSweeps.Embeddings.Data;
 
 /// <summary>
 /// Reads user data as rows of named string fields: TSV (split on TAB, no quoting), CSV (RFC 4180
-/// quoting) or JSON Lines (one object per line). Errors give file:line(:column).
+/// quoting), JSON Lines (one object per line) or Parquet (as Hugging Face datasets store them).
+/// Errors give file:line(:column); for Parquet, the row number.
 /// </summary>
 public static class TableReader
 {
-    public static readonly string[] Extensions = [".tsv", ".csv", ".jsonl"];
+    public static readonly string[] Extensions = [".tsv", ".csv", ".jsonl", ".parquet"];
 
     public sealed record Row(int Line, IReadOnlyDictionary<string, string> Fields);
 
@@ -21,6 +22,7 @@ public static class TableReader
             ".tsv" => ReadDelimited(path, SplitTsv),
             ".csv" => ReadDelimited(path, SplitCsv),
             ".jsonl" => ReadJsonLines(path),
+            ".parquet" => ReadParquet(path),
             var other => throw new EmbedSweepsException(
                 $"{path}: unknown data format \"{other}\" (use {string.Join(", ", Extensions)}, or a folder with train.tsv)."),
         };
@@ -68,6 +70,22 @@ public static class TableReader
         if (quoted) throw new EmbedSweepsException($"{path}:{number}: a quoted field is not closed (fields may not span lines).");
         fields.Add(field.ToString());
         return fields;
+    }
+
+    private static List<Row> ReadParquet(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var table = Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
+            return table.Data.Select((row, index) => new Row(index + 1, row.ToDictionary(
+                field => field.Key,
+                field => Convert.ToString(field.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""))).ToList();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or Parquet.ParquetException)
+        {
+            throw new EmbedSweepsException($"{path}: not a readable Parquet file ({e.Message}).", e);
+        }
     }
 
     private static List<Row> ReadJsonLines(string path)
