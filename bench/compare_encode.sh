@@ -3,14 +3,15 @@
 # batch size and thread count; prints one JSON object with both medians and their ratio.
 # Needs Debian's python3-torch (and libopenblas0-openmp): apt-get install python3-torch libopenblas0-openmp
 set -euo pipefail
+python="${PYTHON:-/usr/bin/python3}"   # Debian's interpreter, where apt installs python3-torch
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${1:-$root/../shared/models/all-MiniLM-L6-v2}"
 runs="${RUNS:-5}"
 work="$(mktemp -d)"
 tail -n +2 "$root/../shared/data/stsb/validation.tsv" | cut -f1,2 | tr '\t' '\n' > "$work/texts.txt"
 "$root/embedsweeps" bench encode --model "$model" --input "$work/texts.txt" --runs "$runs" --json "$work/csharp.json" > /dev/null
-python3 "$root/bench/encode_reference.py" "$model" "$work/texts.txt" --runs "$runs" --threads "$(nproc)" > "$work/pytorch.json"
-python3 - "$work/csharp.json" "$work/pytorch.json" <<'PY'
+"$python" "$root/bench/encode_reference.py" "$model" "$work/texts.txt" --runs "$runs" --threads "$(nproc)" > "$work/pytorch.json"
+"$python" - "$work/csharp.json" "$work/pytorch.json" <<'PY'
 import json, sys
 cs, pt = (json.load(open(p)) for p in sys.argv[1:3])
 print(json.dumps({"embedsweeps": cs, "pytorch": pt,

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Embeddings.Data;
 
 namespace EmbedSweeps.Cli;
 
@@ -20,27 +20,8 @@ internal static class TextInput
         return texts;
     }
 
-    private static List<string> ReadJsonLines(string path)
-    {
-        var texts = new List<string>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                if (document.RootElement.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
-                    throw new EmbedSweepsException($"{path}:{lineNumber}: expected an object with a string \"text\" field.");
-                texts.Add(text.GetString()!);
-            }
-            catch (JsonException e)
-            {
-                throw new EmbedSweepsException($"{path}:{lineNumber}:{e.BytePositionInLine + 1}: not valid JSON ({e.Message.Split(" Path:")[0]}).");
-            }
-        }
-        return texts;
-    }
+    private static List<string> ReadJsonLines(string path) =>
+        TableReader.Read(path).Select(row => row.Fields.TryGetValue("text", out var text)
+            ? text
+            : throw new EmbedSweepsException($"{path}:{row.Line}: expected an object with a \"text\" field.")).ToList();
 }

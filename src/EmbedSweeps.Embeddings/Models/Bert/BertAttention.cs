@@ -47,40 +47,16 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary><c>attention.output</c>: projection, dropout, residual, post-LayerNorm.</summary>
-internal sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly Linear dense;
-    [ComponentName(Name = "LayerNorm")] private readonly LayerNorm layerNorm;
-    private readonly Dropout dropout;
-
-    public BertSelfOutput(BertConfig config) : base(nameof(BertSelfOutput))
-    {
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor hidden, Tensor residual)
-    {
-        using var projected = dense.forward(hidden);
-        using var dropped = dropout.forward(projected);
-        using var sum = dropped + residual;
-        return layerNorm.forward(sum);
-    }
-}
-
 /// <summary><c>attention</c>: self-attention followed by its output block.</summary>
 internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertSelfAttention self;
-    private readonly BertSelfOutput output;
+    private readonly BertResidualOutput output;
 
     public BertAttention(BertConfig config) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(config);
-        output = new BertSelfOutput(config);
+        output = new BertResidualOutput(config.HiddenSize, config);
         RegisterComponents();
     }
 

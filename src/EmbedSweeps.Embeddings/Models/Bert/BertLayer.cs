@@ -25,16 +25,19 @@ internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary><c>output</c>: the feed-forward contraction, dropout, residual, post-LayerNorm.</summary>
-internal sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
+/// <summary>
+/// <c>attention.output</c> and <c>output</c> (HF's BertSelfOutput and BertOutput, which differ only in
+/// input width): projection, dropout, residual, post-LayerNorm — <c>LayerNorm(dropout(dense(h)) + input)</c>.
+/// </summary>
+internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     [ComponentName(Name = "LayerNorm")] private readonly LayerNorm layerNorm;
     private readonly Dropout dropout;
 
-    public BertOutput(BertConfig config) : base(nameof(BertOutput))
+    public BertResidualOutput(int inputSize, BertConfig config) : base(nameof(BertResidualOutput))
     {
-        dense = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        dense = nn.Linear(inputSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
@@ -54,13 +57,13 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;
-    private readonly BertOutput output;
+    private readonly BertResidualOutput output;
 
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
         attention = new BertAttention(config);
         intermediate = new BertIntermediate(config);
-        output = new BertOutput(config);
+        output = new BertResidualOutput(config.IntermediateSize, config);
         RegisterComponents();
     }
 
