@@ -17,5 +17,6 @@ public static class Program
             ExportCommand.Create(),
             TrainCommand.Create(),
             SweepCommand.Create(),
+            TrialWorkerCommand.Create(),
         };
 }

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EmbedSweeps.Embeddings;
+using EmbedSweeps.Embeddings.Training;
+
+namespace EmbedSweeps.Cli.Commands;
+
+/// <summary>
+/// What a trial worker is asked to run (<c>trial.json</c>): the trial's resolved settings (as
+/// <c>sweep expand --json</c> prints them), the objective metric, where to write, and which attempt
+/// this is (so a scheduler can tell a stale worker's output from the current one's).
+/// </summary>
+internal sealed record TrialSpec(
+    string TrialId, int Attempt, string Objective, string Output, string Device, string? Resume,
+    IReadOnlyDictionary<string, JsonElement> Settings)
+{
+    public static TrialSpec Load(string path)
+    {
+        if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: no such trial spec.");
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new EmbedSweepsException($"{path}: expected a JSON object.");
+            string Required(string key) => root[key]?.GetValue<string>() ?? throw new EmbedSweepsException($"{path}: \"{key}\" is required.");
+            var settings = root["settings"] as JsonObject ?? throw new EmbedSweepsException($"{path}: \"settings\" must be an object.");
+            return new TrialSpec(
+                Required("trial_id"),
+                root["attempt"]?.GetValue<int>() ?? 1,
+                Required("objective"),
+                Required("output"),
+                root["device"]?.GetValue<string>() ?? "auto",
+                root["resume"]?.GetValue<string>(),
+                settings.ToDictionary(p => p.Key, p => JsonSerializer.Deserialize<JsonElement>(p.Value!.ToJsonString())));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new EmbedSweepsException($"{path}: not a valid trial spec ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The evaluations the trial ends with, e.g. ["stsb_validation", "banking77"].</summary>
+    public IReadOnlyList<string> Evaluations =>
+        Text("evaluation")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? ["stsb_validation"];
+
+    public TrainingConfig ToTrainingConfig()
+    {
+        var known = new HashSet<string>
+        {
+            "base_model", "loss", "learning_rate", "warmup_steps", "warmup_ratio", "batch_size", "epochs", "max_steps", "seed", "precision",
+            "max_seq_length", "max_samples", "hard_negatives", "weight_decay", "max_grad_norm", "scale", "mini_batch_size", "data",
+            "eval_steps", "evaluation", "checkpoint_steps",
+        };
+        var unknown = Settings.Keys.Where(k => !known.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new EmbedSweepsException($"trial {TrialId}: unknown setting(s) {string.Join(", ", unknown)}.");
+        var defaults = new TrainingConfig();
+        return new TrainingConfig
+        {
+            Model = Text("base_model") ?? throw new EmbedSweepsException($"trial {TrialId}: base_model is required."),
+            Loss = Text("loss") ?? throw new EmbedSweepsException($"trial {TrialId}: loss is required."),
+            Data = Text("data") ?? defaults.Data,
+            LearningRate = Number("learning_rate") ?? defaults.LearningRate,
+            WarmupSteps = (int?)Number("warmup_steps"),
+            WarmupRatio = Number("warmup_ratio"),
+            BatchSize = (int?)Number("batch_size") ?? defaults.BatchSize,
+            Epochs = (int?)Number("epochs") ?? defaults.Epochs,
+            MaxSteps = (int?)Number("max_steps"),
+            Seed = (int?)Number("seed") ?? defaults.Seed,
+            Precision = Text("precision") ?? defaults.Precision,
+            MaxSeqLength = (int?)Number("max_seq_length"),
+            MaxSamples = (int?)Number("max_samples"),
+            HardNegatives = Settings.TryGetValue("hard_negatives", out var hard) && hard.ValueKind == JsonValueKind.True,
+            WeightDecay = Number("weight_decay") ?? defaults.WeightDecay,
+            MaxGradNorm = Number("max_grad_norm") ?? defaults.MaxGradNorm,
+            Scale = Number("scale") ?? defaults.Scale,
+            MiniBatchSize = (int?)Number("mini_batch_size") ?? defaults.MiniBatchSize,
+            EvalSteps = (int?)Number("eval_steps"),
+            CheckpointSteps = (int?)Number("checkpoint_steps"),
+            LoggingSteps = 10,
+        };
+    }
+
+    private string? Text(string key) => Settings.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private double? Number(string key)
+    {
+        if (!Settings.TryGetValue(key, out var value)) return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetDouble(),
+            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new EmbedSweepsException($"trial {TrialId}: setting {key} must be a number, not {value.GetRawText()}."),
+        };
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using EmbedSweeps.Embeddings;
+using EmbedSweeps.Embeddings.Data;
+using EmbedSweeps.Embeddings.Evaluation;
+using EmbedSweeps.Embeddings.Losses;
+using EmbedSweeps.Embeddings.Training;
+
+namespace EmbedSweeps.Cli.Commands;
+
+/// <summary>
+/// <c>embedsweeps trial-worker --spec trial.json</c>: runs one trial in its own process, as trainer
+/// silos do — training with progress as JSON lines on stdout (each tagged with the trial id and
+/// attempt), intermediate evaluations of the objective, then every evaluation of the sweep on the
+/// final model, ending with one <c>{"event": "result", …}</c> line. Exit 0 on success, 2 on bad
+/// input (an <c>{"event": "error"}</c> line says why).
+/// </summary>
+internal static class TrialWorkerCommand
+{
+    public static Command Create()
+    {
+        var spec = new Option<string>("--spec") { Description = "The trial to run (JSON written by the trial runner).", Required = true };
+        var command = new Command("trial-worker", "Run one trial of a sweep (used by trainer silos; progress as JSON lines).") { spec };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            TrialSpec? trial = null;
+            try
+            {
+                trial = TrialSpec.Load(result.GetValue(spec)!);
+                return Run(trial, cancellationToken);
+            }
+            catch (EmbedSweepsException e)
+            {
+                Emit(trial, new { @event = "error", message = e.Message });
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return CommandLine.BadInput;
+            }
+        });
+        return command;
+    }
+
+    private static int Run(TrialSpec trial, CancellationToken cancellationToken)
+    {
+        var config = trial.ToTrainingConfig();
+        var problems = config.Problems().ToList();
+        if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
+        var evaluators = trial.Evaluations.Select(CreateEvaluator).ToList();
+        // Intermediate reports use the evaluation that produces the objective.
+        var primary = evaluators.FirstOrDefault(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal)) ?? evaluators[0];
+
+        Directory.CreateDirectory(trial.Output);
+        using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device, config.MaxSeqLength);
+        TorchSharp.torch.manual_seed(config.Seed);
+        using var loss = LossFactory.Create(config.Loss, new LossFactory.Options(encoder.Dimension, Scale: config.Scale,
+            MiniBatchSize: config.MiniBatchSize, Device: encoder.Device));
+        var dataPath = File.Exists(config.Data) || Directory.Exists(config.Data) ? config.Data : Runtime.Datasets.Resolve(config.Data);
+        var examples = TrainingRecipes.Load(config.Data, dataPath, loss.Input, new TrainingRecipes.Options(config.Seed, config.MaxSamples, config.HardNegatives));
+
+        Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), examples = examples.Count });
+        var trainer = new Trainer(config, encoder, loss, examples, primary, trial.Output, update => Emit(trial, Describe(update)));
+        var outcome = trainer.Train(trial.Resume, cancellationToken);
+
+        var metrics = new Dictionary<string, double>(outcome.FinalMetrics);
+        using var final = SentenceEncoder.Load(trial.Output, encoder.Device);
+        foreach (var evaluator in evaluators.Where(e => e != primary))
+            foreach (var (name, value) in evaluator.Evaluate(final).Prefixed) metrics[name] = value;
+        if (outcome.BestStep is not null && outcome.BestStep != outcome.Steps)
+            foreach (var (name, value) in primary.Evaluate(final).Prefixed) metrics[name] = value; // the saved (best) model's own scores
+        Emit(trial, new { @event = "result", steps = outcome.Steps, best_step = outcome.BestStep, objective = trial.Objective,
+            objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, output = trial.Output });
+        return CommandLine.Success;
+    }
+
+    private static ISentenceEvaluator CreateEvaluator(string name) => name switch
+    {
+        "stsb_validation" => Tasks.Create("stsb", "validation", Runtime.Datasets, 64),
+        "stsb_test" => Tasks.Create("stsb", "test", Runtime.Datasets, 64),
+        "banking77" => Tasks.Create("banking77", null, Runtime.Datasets, 64),
+        _ => throw new EmbedSweepsException($"evaluation {name}: unknown (valid: stsb_validation, stsb_test, banking77)."),
+    };
+
+    private static object Describe(TrainingEvent update) => update switch
+    {
+        TrainingStarted s => new { @event = "training", step = s.Step, total_steps = s.TotalSteps, warmup_steps = s.WarmupSteps },
+        TrainingLog l => new { @event = "log", step = l.Step, total_steps = l.TotalSteps, epoch = Math.Round(l.Epoch, 4), loss = l.Loss, lr = l.LearningRate, grad_norm = l.GradNorm, samples_per_second = Math.Round(l.SamplesPerSecond, 2) },
+        EvaluationLog e => new { @event = "eval", step = e.Step, total_steps = e.TotalSteps, metrics = e.Metrics, primary_metric = e.PrimaryMetric, is_best = e.IsBest },
+        CheckpointLog c => new { @event = "checkpoint", step = c.Step, total_steps = c.TotalSteps, path = c.Path },
+        _ => new { @event = "unknown", step = update.Step },
+    };
+
+    // One JSON object per line, tagged so a runner can reject lines from a stale attempt.
+    private static void Emit(TrialSpec? trial, object payload)
+    {
+        var node = JsonSerializer.SerializeToNode(payload)!.AsObject();
+        if (trial is not null)
+        {
+            node["trial_id"] = trial.TrialId;
+            node["attempt"] = trial.Attempt;
+        }
+        Console.WriteLine(node.ToJsonString());
+    }
+}

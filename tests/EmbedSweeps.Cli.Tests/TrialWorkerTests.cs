@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace EmbedSweeps.Cli.Tests;
+
+[Collection(CliCollection.Name)]
+public sealed class TrialWorkerTests
+{
+    [Fact]
+    public void AWorkerTrainsEvaluatesAndReportsTaggedJsonLines()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var data = Path.Combine(folder, "pairs.tsv");
+        File.WriteAllLines(data, new[] { "sentence1\tsentence2\tscore" }.Concat(Enumerable.Range(0, 16).Select(i => $"a dog runs {i}\ta dog is running {i}\t0.{i % 10}")));
+        var spec = Path.Combine(folder, "trial.json");
+        File.WriteAllText(spec, JsonSerializer.Serialize(new
+        {
+            trial_id = "t-0123456789abcdef",
+            attempt = 2,
+            objective = "stsb_validation_spearman_cosine",
+            output = Path.Combine(folder, "out"),
+            device = "cpu",
+            settings = new Dictionary<string, object>
+            {
+                ["base_model"] = "sentence-transformers/all-MiniLM-L6-v2", ["loss"] = "cosent", ["learning_rate"] = 2e-5,
+                ["batch_size"] = 8, ["max_steps"] = 2, ["data"] = data, ["evaluation"] = "stsb_validation", ["precision"] = "bf16",
+            },
+        }));
+
+        var result = CliRunner.Run("trial-worker", "--spec", spec);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.All(lines, l => Assert.Equal("t-0123456789abcdef", l.GetProperty("trial_id").GetString()));
+        Assert.All(lines, l => Assert.Equal(2, l.GetProperty("attempt").GetInt32()));
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == "log");
+        var final = lines[^1];
+        Assert.Equal("result", final.GetProperty("event").GetString());
+        Assert.InRange(final.GetProperty("objective_value").GetDouble(), 0.8, 0.9);
+        Assert.True(File.Exists(Path.Combine(folder, "out", "model.safetensors")));
+    }
+
+    [Fact]
+    public void AnUnknownSettingIsAnErrorLine()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var spec = Path.Combine(folder, "trial.json");
+        File.WriteAllText(spec, """{"trial_id": "t-1", "objective": "stsb_validation_spearman_cosine", "output": "x", "settings": {"base_model": "m", "loss": "mnrl", "lr": 1}}""");
+        var result = CliRunner.Run("trial-worker", "--spec", spec);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("\"event\":\"error\"", result.Output);
+        Assert.Contains("unknown setting(s) lr", result.Output);
+    }
+}
