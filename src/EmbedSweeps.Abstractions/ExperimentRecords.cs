@@ -1,0 +1,39 @@
+namespace EmbedSweeps.Abstractions;
+
+[GenerateSerializer, Alias("EmbedSweeps.ExperimentStatus")]
+public enum ExperimentStatus { NotSubmitted, Running, Completed, Cancelled }
+
+/// <summary>A trial as its experiment tracks it.</summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ExperimentTrial")]
+public sealed record ExperimentTrial(
+    [property: Id(0)] string TrialId,
+    [property: Id(1)] TrialStatus Status,
+    [property: Id(2)] string SettingsJson,
+    [property: Id(3)] double? Objective,
+    [property: Id(4)] string ParametersJson);
+
+/// <summary>A sweep's state: status, trials, and the best trial so far.</summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ExperimentSnapshot")]
+public sealed record ExperimentSnapshot(
+    [property: Id(0)] string Name,
+    [property: Id(1)] ExperimentStatus Status,
+    [property: Id(2)] string Objective,
+    [property: Id(3)] bool Maximize,
+    [property: Id(4)] IReadOnlyList<ExperimentTrial> Trials,
+    [property: Id(5)] string? BestTrialId,
+    [property: Id(6)] double? BestValue,
+    [property: Id(7)] DateTimeOffset? SubmittedAt,
+    [property: Id(8)] DateTimeOffset? FinishedAt)
+{
+    public int Count(TrialStatus status) => Trials.Count(t => t.Status == status);
+}
+
+/// <summary>A promotion of a trial's model under an alias, recorded in the registry's history.</summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.Promotion")]
+public sealed record Promotion(
+    [property: Id(0)] string Alias,
+    [property: Id(1)] string TrialKey,
+    [property: Id(2)] IReadOnlyDictionary<string, double> Metrics,
+    [property: Id(3)] string PromotedBy,
+    [property: Id(4)] DateTimeOffset PromotedAt,
+    [property: Id(5)] string? OutputPath);

@@ -1,0 +1,47 @@
+using Orleans.Concurrency;
+
+namespace EmbedSweeps.Abstractions;
+
+/// <summary>One sweep (key: its name): expands it, schedules trials, applies early termination.</summary>
+[Alias("EmbedSweeps.IExperimentGrain")]
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    /// <summary>Validates and stores the sweep, creating its trials; submitting the same sweep again changes nothing.</summary>
+    [Alias("Submit")] Task<ExperimentSnapshot> SubmitAsync(string yaml, string fileName);
+    [Alias("Get")] Task<ExperimentSnapshot> GetAsync();
+    [Alias("Cancel")] Task CancelAsync();
+
+    /// <summary>Starts trials while fewer than max_concurrent_trials run; also driven by a reminder.</summary>
+    [Alias("Tick")] Task TickAsync();
+    [Alias("TrialEnded"), OneWay] Task TrialEndedAsync(string trialId, TrialStatus status, double? objective);
+
+    /// <summary>An intermediate value of the objective; returns true when the trial should stop early.</summary>
+    [Alias("ReportMetric")] Task<bool> ReportMetricAsync(string trialId, int step, double value);
+}
+
+/// <summary>One trial (key: "{sweep}/{trialId}"): its state machine, timeline and results.</summary>
+[Alias("EmbedSweeps.ITrialGrain")]
+public interface ITrialGrain : IGrainWithStringKey
+{
+    [Alias("Create")] Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures);
+
+    /// <summary>Starts a new attempt on this silo's trial runner; false if the trial has already ended.</summary>
+    [Alias("Start")] Task<bool> StartAsync();
+
+    /// <summary>Progress from a worker; ignored (false) unless it comes from the current attempt.</summary>
+    [Alias("Report")] Task<bool> ReportAsync(int attempt, IReadOnlyList<MetricPoint> points);
+    [Alias("Complete")] Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath);
+    [Alias("Fail")] Task<bool> FailAsync(int attempt, string reason);
+    [Alias("Stop")] Task StopAsync(string reason);
+    [Alias("CancelTrial")] Task CancelAsync();
+    [Alias("GetTrial")] Task<TrialSnapshot> GetAsync();
+}
+
+/// <summary>The model registry (key: "default"): aliases such as champion, and the history of promotions.</summary>
+[Alias("EmbedSweeps.IModelRegistryGrain")]
+public interface IModelRegistryGrain : IGrainWithStringKey
+{
+    [Alias("Promote")] Task<Promotion> PromoteAsync(string trialKey, string alias, string promotedBy);
+    [Alias("Aliases")] Task<IReadOnlyDictionary<string, Promotion>> AliasesAsync();
+    [Alias("History")] Task<IReadOnlyList<Promotion>> HistoryAsync();
+}

@@ -1,0 +1,187 @@
+using EmbedSweeps.Abstractions;
+using EmbedSweeps.Sweeps;
+using EmbedSweeps.Sweeps.Definition;
+using EmbedSweeps.Sweeps.EarlyTermination;
+using EmbedSweeps.Sweeps.Expansion;
+using Orleans.Concurrency;
+
+namespace EmbedSweeps.Grains;
+
+/// <summary>
+/// One sweep: expands it into trial grains, keeps at most max_concurrent_trials running, asks the
+/// TPE for new trials (bayes), stops trials by the early-termination rule, and finishes when every
+/// trial has ended. A reminder drives the schedule, so a cluster that restarts carries on by itself.
+/// Reentrant so that trials can report while it schedules; <see cref="TickAsync"/> guards itself.
+/// </summary>
+[Reentrant]
+public sealed class ExperimentGrain(
+    [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state) : Grain, IExperimentGrain, IRemindable
+{
+    private const string ScheduleReminder = "schedule";
+    private SweepDefinition? sweep;
+    private bool ticking;
+    private bool tickAgain;
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<ExperimentSnapshot> SubmitAsync(string yaml, string fileName)
+    {
+        SweepDefinition parsed;
+        try
+        {
+            parsed = SweepParser.Parse(yaml, fileName);
+        }
+        catch (SweepValidationException e)
+        {
+            throw new ArgumentException(e.Message);
+        }
+        if (parsed.Name != Name) throw new ArgumentException($"{fileName}: the sweep is named '{parsed.Name}', not '{Name}'.");
+        if (state.State.Yaml == yaml) return Snapshot(); // idempotent resubmission
+
+        sweep = parsed;
+        var known = state.State.Trials.Select(t => t.TrialId).ToHashSet();
+        var added = SweepExpansion.InitialTrials(parsed).Where(t => !known.Contains(t.Id)).ToList();
+        foreach (var trial in added)
+            await Trial(trial.Id).CreateAsync(SettingsJson(trial), parsed.Objective.Metric, parsed.Resources.Device, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
+        state.State = state.State with
+        {
+            Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = state.State.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
+            Trials = [.. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
+        };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ScheduleReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await TickAsync();
+        return Snapshot();
+    }
+
+    public Task<ExperimentSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public async Task CancelAsync()
+    {
+        if (state.State.Status != ExperimentStatus.Running) return;
+        state.State = state.State with { Status = ExperimentStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow };
+        await state.WriteStateAsync();
+        foreach (var trial in state.State.Trials.Where(t => !t.Status.IsFinal())) await Trial(trial.TrialId).CancelAsync();
+        state.State = state.State with { Trials = state.State.Trials.Select(t => t.Status.IsFinal() ? t : t with { Status = TrialStatus.Cancelled }).ToList() };
+        await state.WriteStateAsync();
+        await UnregisterAsync();
+    }
+
+    public async Task TickAsync()
+    {
+        if (ticking) { tickAgain = true; return; }
+        ticking = true;
+        try
+        {
+            do
+            {
+                tickAgain = false;
+                await ScheduleAsync();
+            } while (tickAgain);
+        }
+        finally
+        {
+            ticking = false;
+        }
+    }
+
+    private async Task ScheduleAsync()
+    {
+        var definition = Definition();
+        if (definition is null || state.State.Status != ExperimentStatus.Running) return;
+        var limit = definition.Limits.MaxConcurrentTrials;
+        while (Count(TrialStatus.Running) < limit)
+        {
+            var next = state.State.Trials.FirstOrDefault(t => t.Status == TrialStatus.Pending) ?? await SuggestAsync(definition);
+            if (next is null) break;
+            Update(next.TrialId, t => t with { Status = TrialStatus.Running });
+            await state.WriteStateAsync();
+            if (!await Trial(next.TrialId).StartAsync())
+            {
+                var snapshot = await Trial(next.TrialId).GetAsync();
+                Update(next.TrialId, t => t with { Status = snapshot.Status });
+            }
+        }
+        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || state.State.Trials.Count >= definition.Limits.MaxTrials))
+        {
+            state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
+            await UnregisterAsync();
+        }
+        await state.WriteStateAsync();
+    }
+
+    // Bayes: one more trial from the TPE, with the running ones as constant liars.
+    private async Task<ExperimentTrial?> SuggestAsync(SweepDefinition definition)
+    {
+        if (definition.Method != SearchMethod.Bayes || state.State.Trials.Count >= definition.Limits.MaxTrials) return null;
+        var finished = state.State.Trials.Where(t => t.Objective is not null && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
+            .Select(t => new Observation(TrialConfigs.FromParametersJson(t.ParametersJson, definition), t.Objective!.Value)).ToList();
+        var running = state.State.Trials.Where(t => t.Status is TrialStatus.Running or TrialStatus.Pending)
+            .Select(t => TrialConfigs.FromParametersJson(t.ParametersJson, definition)).ToList();
+        var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
+        var trial = tpe.Suggest(state.State.Trials.Count, finished, running);
+        if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null;
+        await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
+        var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
+        state.State = state.State with { Trials = [.. state.State.Trials, entry] };
+        return entry;
+    }
+
+    public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective)
+    {
+        Update(trialId, t => t with { Status = status, Objective = objective });
+        await state.WriteStateAsync();
+        await TickAsync();
+    }
+
+    public async Task<bool> ReportMetricAsync(string trialId, int step, double value)
+    {
+        var definition = Definition();
+        if (definition is null) return false;
+        state.State.Reports.Add(new ReportRecord(trialId, step, value));
+        await state.WriteStateAsync();
+        var reports = state.State.Reports.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList();
+        return EarlyTerminationRules.For(definition).ShouldStop(trialId, reports);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Status != ExperimentStatus.Running) { await UnregisterAsync(); return; }
+        // Refresh statuses from the trials themselves: a notification may have been lost in a restart.
+        foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running).ToList())
+        {
+            var snapshot = await Trial(trial.TrialId).GetAsync();
+            if (snapshot.Status != TrialStatus.Running)
+                Update(trial.TrialId, t => t with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : t.Objective });
+        }
+        await TickAsync();
+    }
+
+    private ExperimentSnapshot Snapshot()
+    {
+        var definition = Definition();
+        var maximize = definition?.Objective.Goal != Goal.Minimize;
+        var scored = state.State.Trials.Where(t => t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
+        var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
+        return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
+            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt);
+    }
+
+    private SweepDefinition? Definition() =>
+        sweep ??= state.State.Yaml is null ? null : SweepParser.Parse(state.State.Yaml, state.State.FileName);
+
+    private int Count(TrialStatus status) => state.State.Trials.Count(t => t.Status == status);
+
+    private void Update(string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
+        state.State = state.State with { Trials = state.State.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
+
+    private ITrialGrain Trial(string trialId) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{trialId}");
+
+    private static string SettingsJson(TrialConfig trial) => TrialConfig.Canonical(trial.Settings);
+
+    private async Task UnregisterAsync()
+    {
+        var reminder = await this.GetReminder(ScheduleReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+}

@@ -1,0 +1,19 @@
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Grains;
+
+/// <summary>An experiment grain's persisted state: the sweep file as submitted, its trials in order, and the metric reports.</summary>
+[GenerateSerializer, Alias("EmbedSweeps.ExperimentState")]
+public sealed record ExperimentState
+{
+    [Id(0)] public string? Yaml { get; init; }
+    [Id(1)] public string FileName { get; init; } = "";
+    [Id(2)] public ExperimentStatus Status { get; init; }
+    [Id(3)] public List<ExperimentTrial> Trials { get; init; } = [];
+    [Id(4)] public List<ReportRecord> Reports { get; init; } = [];
+    [Id(5)] public DateTimeOffset? SubmittedAt { get; init; }
+    [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ReportRecord")]
+public sealed record ReportRecord([property: Id(0)] string TrialId, [property: Id(1)] int Step, [property: Id(2)] double Value);

@@ -1,0 +1,20 @@
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Grains;
+
+/// <summary>
+/// Runs trial attempts on this silo (one worker process each) and relays their progress to the
+/// trial grains. The grain asks; the runner owns the processes.
+/// </summary>
+public interface ITrialRunner
+{
+    string SiloName { get; }
+
+    /// <summary>Starts the attempt in the background and returns at once.</summary>
+    Task StartAsync(TrialLaunch launch);
+
+    /// <summary>Stops the attempt if it still runs here (kills its process).</summary>
+    Task StopAsync(string key, int attempt);
+
+    bool IsRunning(string key, int attempt);
+}

@@ -1,0 +1,138 @@
+using EmbedSweeps.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedSweeps.Grains;
+
+/// <summary>
+/// One trial: Pending → Running → Succeeded | Failed | Stopped | Cancelled. Each start is a new
+/// attempt; progress is accepted only from the current attempt, so a stale worker (from a silo
+/// thought dead, or a retried run) cannot overwrite a newer one. A reminder checks that a running
+/// attempt still has a live worker, so a trial is never left Running forever.
+/// </summary>
+public sealed class TrialGrain(
+    [PersistentState("trial", StorageNames.Trials)] IPersistentState<TrialState> state,
+    ITrialRunner runner, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
+{
+    private const string LivenessReminder = "liveness";
+
+    private string Key => this.GetPrimaryKeyString();
+    private string Sweep => Key.Split('/')[0];
+    private string TrialId => Key.Split('/')[1];
+
+    public async Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures)
+    {
+        if (state.State.Created) return; // idempotent: the trial id is a hash of these settings
+        state.State = new TrialState
+        {
+            Created = true, SettingsJson = settingsJson, Objective = objective, Device = device, Timeout = timeout, MaxFailures = maxFailures,
+        };
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> StartAsync()
+    {
+        if (!state.State.Created || state.State.Status.IsFinal()) return false;
+        state.State = state.State with
+        {
+            Status = TrialStatus.Running, Attempt = state.State.Attempt + 1, StartedAt = state.State.StartedAt ?? DateTimeOffset.UtcNow,
+            Silo = runner.SiloName, Failure = null,
+        };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(LivenessReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await runner.StartAsync(new TrialLaunch(Key, TrialId, Sweep, state.State.Attempt, state.State.Objective, state.State.SettingsJson,
+            state.State.Device, state.State.Timeout));
+        return true;
+    }
+
+    public async Task<bool> ReportAsync(int attempt, IReadOnlyList<MetricPoint> points)
+    {
+        if (!IsCurrent(attempt)) return false;
+        state.State.Timeline.AddRange(points);
+        await state.WriteStateAsync();
+        foreach (var point in points.Where(p => p.Name == state.State.Objective))
+        {
+            var stop = await GrainFactory.GetGrain<IExperimentGrain>(Sweep).ReportMetricAsync(TrialId, point.Step, point.Value);
+            if (stop)
+            {
+                await StopAsync($"early termination at step {point.Step} ({state.State.Objective} = {point.Value:F4})");
+                break;
+            }
+        }
+        return true;
+    }
+
+    public async Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath)
+    {
+        if (!IsCurrent(attempt)) return false;
+        await EndAsync(state.State with
+        {
+            Status = TrialStatus.Succeeded, FinalMetrics = new Dictionary<string, double>(metrics), OutputPath = outputPath, EndedAt = DateTimeOffset.UtcNow,
+        });
+        return true;
+    }
+
+    public async Task<bool> FailAsync(int attempt, string reason)
+    {
+        if (!IsCurrent(attempt)) return false;
+        var failures = state.State.Failures + 1;
+        logger.LogWarning("Trial {Key} attempt {Attempt} failed: {Reason}", Key, attempt, reason);
+        if (failures <= state.State.MaxFailures)
+        {
+            // Retry: a new attempt (resuming from the last checkpoint when the worker wrote one).
+            state.State = state.State with { Failures = failures, Failure = reason, Status = TrialStatus.Pending };
+            await state.WriteStateAsync();
+            await StartAsync();
+            return true;
+        }
+        await EndAsync(state.State with { Status = TrialStatus.Failed, Failures = failures, Failure = reason, EndedAt = DateTimeOffset.UtcNow });
+        return true;
+    }
+
+    public async Task StopAsync(string reason)
+    {
+        if (state.State.Status.IsFinal()) return;
+        await runner.StopAsync(Key, state.State.Attempt);
+        await EndAsync(state.State with { Status = TrialStatus.Stopped, Failure = reason, EndedAt = DateTimeOffset.UtcNow });
+    }
+
+    public async Task CancelAsync()
+    {
+        if (state.State.Status.IsFinal()) return;
+        await runner.StopAsync(Key, state.State.Attempt);
+        await EndAsync(state.State with { Status = TrialStatus.Cancelled, Failure = "cancelled", EndedAt = DateTimeOffset.UtcNow });
+    }
+
+    public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
+        state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
+        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Status != TrialStatus.Running)
+        {
+            await UnregisterAsync();
+            return;
+        }
+        if (!runner.IsRunning(Key, state.State.Attempt))
+            await FailAsync(state.State.Attempt, $"the worker of attempt {state.State.Attempt} is gone (its silo restarted or the process was lost)");
+    }
+
+    private bool IsCurrent(int attempt) => state.State.Status == TrialStatus.Running && attempt == state.State.Attempt;
+
+    private async Task EndAsync(TrialState ended)
+    {
+        state.State = ended;
+        await state.WriteStateAsync();
+        await UnregisterAsync();
+        ended.FinalMetrics.TryGetValue(ended.Objective, out var objective);
+        var best = ended.Timeline.Where(p => p.Name == ended.Objective).Select(p => (double?)p.Value).LastOrDefault();
+        await GrainFactory.GetGrain<IExperimentGrain>(Sweep).TrialEndedAsync(TrialId, ended.Status,
+            ended.Status == TrialStatus.Succeeded && ended.FinalMetrics.ContainsKey(ended.Objective) ? objective : best);
+    }
+
+    private async Task UnregisterAsync()
+    {
+        var reminder = await this.GetReminder(LivenessReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+}

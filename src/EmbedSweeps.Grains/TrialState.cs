@@ -1,0 +1,25 @@
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Grains;
+
+/// <summary>A trial grain's persisted state. Renaming the type keeps its alias, so stored state is never orphaned.</summary>
+[GenerateSerializer, Alias("EmbedSweeps.TrialState")]
+public sealed record TrialState
+{
+    [Id(0)] public bool Created { get; init; }
+    [Id(1)] public string SettingsJson { get; init; } = "{}";
+    [Id(2)] public string Objective { get; init; } = "";
+    [Id(3)] public string Device { get; init; } = "auto";
+    [Id(4)] public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
+    [Id(5)] public int MaxFailures { get; init; }
+    [Id(6)] public TrialStatus Status { get; init; }
+    [Id(7)] public int Attempt { get; init; }
+    [Id(8)] public int Failures { get; init; }
+    [Id(9)] public List<MetricPoint> Timeline { get; init; } = [];
+    [Id(10)] public Dictionary<string, double> FinalMetrics { get; init; } = [];
+    [Id(11)] public string? Failure { get; init; }
+    [Id(12)] public DateTimeOffset? StartedAt { get; init; }
+    [Id(13)] public DateTimeOffset? EndedAt { get; init; }
+    [Id(14)] public string? Silo { get; init; }
+    [Id(15)] public string? OutputPath { get; init; }
+}

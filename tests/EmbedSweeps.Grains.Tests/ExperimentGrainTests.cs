@@ -1,0 +1,106 @@
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ExperimentGrainTests(ClusterFixture fixture)
+{
+    private static string Sweep(string name, string extra = "", string limits = "{ max_trials: 10, max_concurrent_trials: 2 }") => $"""
+        name: {name}
+        objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
+        parameters:
+          base_model: m
+          loss: [cosine, cosent]
+          learning_rate: [2.0e-5, 5.0e-5]
+        data: {"{"} train: stsb {"}"}
+        limits: {limits}
+        {extra}
+        """;
+
+    private async Task<ExperimentSnapshot> RunAsync(string name, string yaml)
+    {
+        var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>(name);
+        await experiment.SubmitAsync(yaml, $"{name}.yaml");
+        for (var i = 0; i < 200; i++)
+        {
+            var snapshot = await experiment.GetAsync();
+            if (snapshot.Status != ExperimentStatus.Running) return snapshot;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{name} did not finish");
+    }
+
+    [Fact]
+    public async Task EveryTrialRunsAndTheBestIsKnown()
+    {
+        var snapshot = await RunAsync("all-run", Sweep("all-run"));
+
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        Assert.Equal(4, snapshot.Count(TrialStatus.Succeeded));
+        var best = snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId);
+        Assert.Contains("5e-05", best.SettingsJson);
+        var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"all-run/{best.TrialId}").GetAsync();
+        Assert.Equal(3, trial.Timeline.Count);
+        Assert.Equal(1, trial.Attempt);
+    }
+
+    [Fact]
+    public async Task ResubmittingTheSameSweepIsIdempotent()
+    {
+        var yaml = Sweep("again");
+        var first = await RunAsync("again", yaml);
+        var second = await fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("again").SubmitAsync(yaml, "again.yaml");
+
+        Assert.Equal(first.Trials.Select(t => t.TrialId), second.Trials.Select(t => t.TrialId));
+        foreach (var trial in second.Trials)
+            Assert.Equal(1, (await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"again/{trial.TrialId}").GetAsync()).Attempt);
+    }
+
+    [Fact]
+    public async Task TheConcurrencyLimitIsHonoured()
+    {
+        ScriptedTrialRunner.MaxConcurrent = 0;
+        var snapshot = await RunAsync("one-at-a-time", Sweep("one-at-a-time", limits: "{ max_trials: 10, max_concurrent_trials: 1 }"));
+        Assert.Equal(4, snapshot.Count(TrialStatus.Succeeded));
+        Assert.Equal(1, ScriptedTrialRunner.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task SuccessiveHalvingStopsTheWorseTrials()
+    {
+        var snapshot = await RunAsync("halving", Sweep("halving", "early_termination: { type: successive_halving, min_steps: 100, reduction_factor: 2 }",
+            "{ max_trials: 10, max_concurrent_trials: 1 }"));
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        Assert.True(snapshot.Count(TrialStatus.Stopped) >= 1, "the lower learning rate's trials should be stopped");
+        Assert.All(snapshot.Trials.Where(t => t.Status == TrialStatus.Stopped), t => Assert.Contains("2e-05", t.SettingsJson));
+    }
+
+    [Fact]
+    public async Task BayesSearchProposesTrialsUntilMaxTrials()
+    {
+        var yaml = """
+            name: bayes-run
+            method: bayes
+            objective: { metric: stsb_validation_spearman_cosine }
+            parameters:
+              base_model: m
+              loss: cosine
+              learning_rate: { distribution: log_uniform, min: 1.0e-6, max: 1.0e-4 }
+            data: { train: stsb }
+            limits: { max_trials: 6, max_concurrent_trials: 2 }
+            """;
+        var snapshot = await RunAsync("bayes-run", yaml);
+        Assert.Equal(6, snapshot.Trials.Count);
+        Assert.Equal(6, snapshot.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(snapshot.Trials, t => Assert.Equal(TrialStatus.Succeeded, t.Status));
+    }
+
+    [Fact]
+    public async Task AnInvalidSweepIsRejectedBeforeAnythingIsStored()
+    {
+        var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("broken");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => experiment.SubmitAsync("name: broken\nmethod: gird\n", "broken.yaml"));
+        Assert.Contains("broken.yaml:2:9", error.Message);
+        Assert.Equal(ExperimentStatus.NotSubmitted, (await experiment.GetAsync()).Status);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using EmbedSweeps.Abstractions;
+using EmbedSweeps.Grains;
+
+namespace EmbedSweeps.Grains.Tests;
+
+/// <summary>
+/// A trial runner for grain tests: instead of a worker process, each attempt reports the objective
+/// at steps 100, 200 and 300 — value = learning_rate × 10⁴ + step / 10⁴ — and completes. Records how
+/// many attempts ran at once, so tests can check the concurrency limit.
+/// </summary>
+public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
+{
+    private readonly ConcurrentDictionary<(string, int), CancellationTokenSource> running = new();
+    private int current;
+
+    public static int MaxConcurrent;
+    public static int Started;
+    public static TimeSpan StepDelay = TimeSpan.FromMilliseconds(50);
+
+    public string SiloName => "test-silo";
+
+    public static double Value(string settingsJson, int step)
+    {
+        using var document = JsonDocument.Parse(settingsJson);
+        return document.RootElement.GetProperty("learning_rate").GetDouble() * 1e4 + step / 1e4;
+    }
+
+    public Task StartAsync(TrialLaunch launch)
+    {
+        var cancellation = new CancellationTokenSource();
+        running[(launch.Key, launch.Attempt)] = cancellation;
+        Interlocked.Increment(ref Started);
+        var now = Interlocked.Increment(ref current);
+        InterlockedMax(ref MaxConcurrent, now);
+        _ = Task.Run(async () =>
+        {
+            var trial = grains.GetGrain<ITrialGrain>(launch.Key);
+            try
+            {
+                foreach (var step in new[] { 100, 200, 300 })
+                {
+                    await Task.Delay(StepDelay, cancellation.Token);
+                    await trial.ReportAsync(launch.Attempt, [new MetricPoint(step, launch.Objective, Value(launch.SettingsJson, step))]);
+                }
+                await Task.Delay(StepDelay, cancellation.Token);
+                await trial.CompleteAsync(launch.Attempt, new Dictionary<string, double> { [launch.Objective] = Value(launch.SettingsJson, 300) }, $"/models/{launch.TrialId}");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                running.TryRemove((launch.Key, launch.Attempt), out _);
+                Interlocked.Decrement(ref current);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(string key, int attempt)
+    {
+        if (running.TryGetValue((key, attempt), out var cancellation)) cancellation.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public bool IsRunning(string key, int attempt) => running.ContainsKey((key, attempt));
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+}
