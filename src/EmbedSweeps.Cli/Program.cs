@@ -18,5 +18,8 @@ public static class Program
             TrainCommand.Create(),
             SweepCommand.Create(),
             TrialWorkerCommand.Create(),
+            ClusterCommands.Leaderboard(),
+            ClusterCommands.Promote(),
+            ClusterCommands.Models(),
         };
 }

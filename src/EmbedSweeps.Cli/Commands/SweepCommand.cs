@@ -47,7 +47,10 @@ internal static class SweepCommand
             else PrintTable(sweep, trials);
             return Task.FromResult(CommandLine.Success);
         }));
-        return new Command("sweep", "Hyperparameter sweeps defined in YAML (see sweeps/README.md).") { validate, expand };
+        return new Command("sweep", "Hyperparameter sweeps defined in YAML (see sweeps/README.md).")
+        {
+            validate, expand, ClusterCommands.Run(), ClusterCommands.Status(),
+        };
     }
 
     private static SweepDefinition? Load(string path)

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Cli.Cluster;
+
+/// <summary>Trials of a sweep ranked by its objective, with the settings that vary and every final metric.</summary>
+internal static class LeaderboardTable
+{
+    public sealed record Row(int Rank, string TrialId, TrialStatus Status, IReadOnlyDictionary<string, string> Settings, IReadOnlyDictionary<string, double> Metrics, double? Objective);
+
+    public static async Task<List<Row>> BuildAsync(IClusterClient client, ExperimentSnapshot experiment)
+    {
+        var rows = new List<Row>();
+        foreach (var trial in experiment.Trials)
+        {
+            var snapshot = await client.GetGrain<ITrialGrain>($"{experiment.Name}/{trial.TrialId}").GetAsync();
+            using var settings = JsonDocument.Parse(trial.ParametersJson);
+            var values = settings.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+            rows.Add(new Row(0, trial.TrialId, snapshot.Status, values, snapshot.FinalMetrics,
+                snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective));
+        }
+        var ranked = experiment.Maximize
+            ? rows.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenByDescending(r => r.Objective ?? double.NegativeInfinity)
+            : rows.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenBy(r => r.Objective ?? double.PositiveInfinity);
+        return ranked.Select((r, i) => r with { Rank = i + 1 }).ToList();
+    }
+
+    public static void Print(ExperimentSnapshot experiment, IReadOnlyList<Row> rows, int? top)
+    {
+        var shown = rows.Take(top ?? int.MaxValue).ToList();
+        var varying = rows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => rows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
+        // The headline metrics; --json has all of them.
+        var metrics = rows.SelectMany(r => r.Metrics.Keys).Distinct()
+            .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.StartsWith("banking77_", StringComparison.Ordinal))
+            .OrderBy(m => m != experiment.Objective).ThenBy(m => m, StringComparer.Ordinal).ToList();
+        var header = new[] { "rank", "trial", "status" }.Concat(varying).Concat(metrics).ToList();
+        var table = shown.Select(r => new[] { r.Rank.ToString(CultureInfo.InvariantCulture), r.TrialId, r.Status.ToString().ToLowerInvariant() }
+            .Concat(varying.Select(v => r.Settings.GetValueOrDefault(v, "")))
+            .Concat(metrics.Select(m => r.Metrics.TryGetValue(m, out var value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "")).ToList()).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[i].Length))).ToList();
+        Console.WriteLine($"{experiment.Name}: {experiment.Status.ToString().ToLowerInvariant()}, ranked by {experiment.Objective} ({(experiment.Maximize ? "higher" : "lower")} is better)");
+        Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
+        Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in table) Console.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))));
+    }
+}

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Text.Json;
+using EmbedSweeps.Abstractions;
+using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Embeddings;
+using EmbedSweeps.Sweeps;
+using EmbedSweeps.Sweeps.Definition;
+
+namespace EmbedSweeps.Cli.Commands;
+
+/// <summary>Commands that talk to the Orleans cluster: sweep run/status/cancel, leaderboard, promote, models.</summary>
+internal static class ClusterCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Run()
+    {
+        var file = new Argument<string>("file") { Description = "The sweep YAML file." };
+        var json = new Option<bool>("--json") { Description = "Print the final leaderboard as JSON." };
+        var wait = new Option<bool>("--wait") { Description = "Show progress until the sweep ends (always so with the embedded silo)." };
+        var command = new Command("run", "Submit a sweep and run it on an embedded silo until it ends.") { file, wait, json };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            var path = result.GetValue(file)!;
+            string yaml;
+            try
+            {
+                SweepParser.ParseFile(path);
+                yaml = await File.ReadAllTextAsync(path, cancellationToken);
+            }
+            catch (SweepValidationException e)
+            {
+                foreach (var problem in e.Problems) Console.Error.WriteLine(problem);
+                Console.Error.WriteLine($"{e.Problems.Count} problem(s); nothing was submitted.");
+                return CommandLine.BadInput;
+            }
+            var name = SweepParser.Parse(yaml, path).Name;
+            await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            var experiment = session.Client.GetGrain<IExperimentGrain>(name);
+            var snapshot = await experiment.SubmitAsync(yaml, Path.GetFileName(path));
+            Console.Error.WriteLine($"submitted {name}: {snapshot.Trials.Count} trial(s)");
+            var last = "";
+            while (snapshot.Status == ExperimentStatus.Running)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                snapshot = await experiment.GetAsync();
+                var line = $"{name}: {snapshot.Count(TrialStatus.Succeeded)} succeeded, {snapshot.Count(TrialStatus.Running)} running, " +
+                           $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
+                           (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
+                if (line != last) Console.Error.WriteLine(line);
+                last = line;
+            }
+            var rows = await LeaderboardTable.BuildAsync(session.Client, snapshot);
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
+            else LeaderboardTable.Print(snapshot, rows, null);
+            return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
+        }));
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var name = new Argument<string>("name") { Description = "The sweep's name." };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("status", "Show a sweep's status and trial counts.") { name, json };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var snapshot = await Existing(session, result.GetValue(name)!);
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(snapshot, Indented));
+            else
+                Console.WriteLine($"{snapshot.Name}: {snapshot.Status.ToString().ToLowerInvariant()}; " +
+                    string.Join(", ", Enum.GetValues<TrialStatus>().Select(s => $"{snapshot.Count(s)} {s.ToString().ToLowerInvariant()}")) +
+                    (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : ""));
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
+    public static Command Leaderboard()
+    {
+        var name = new Argument<string>("name") { Description = "The sweep's name." };
+        var top = new Option<int?>("--top") { Description = "Show only the best K trials." };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("leaderboard", "Trials of a sweep ranked by its objective, with their settings and final metrics.") { name, top, json };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var snapshot = await Existing(session, result.GetValue(name)!);
+            var rows = await LeaderboardTable.BuildAsync(session.Client, snapshot);
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows.Take(result.GetValue(top) ?? int.MaxValue), Indented));
+            else LeaderboardTable.Print(snapshot, rows, result.GetValue(top));
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
+    public static Command Promote()
+    {
+        var trial = new Argument<string>("trial") { Description = "SWEEP/TRIAL_ID, as the leaderboard names it." };
+        var alias = new Option<string>("--alias") { Description = "The alias to give the model.", DefaultValueFactory = _ => "champion" };
+        var command = new Command("promote", "Promote a succeeded trial's model under an alias (champion by default).") { trial, alias };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            var key = result.GetValue(trial)!;
+            if (key.Split('/').Length != 2) throw new EmbedSweepsException($"{key}: name the trial as SWEEP/TRIAL_ID (e.g. quickstart/t-aba06f166627550b).");
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            try
+            {
+                var promotion = await session.Client.GetGrain<IModelRegistryGrain>("default").PromoteAsync(key, result.GetValue(alias)!, Environment.UserName);
+                Console.WriteLine($"{promotion.Alias} → {promotion.TrialKey} ({promotion.OutputPath})");
+            }
+            catch (ArgumentException e)
+            {
+                throw new EmbedSweepsException(e.Message);
+            }
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
+    public static Command Models()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var list = new Command("list", "Aliases and the history of promotions.") { json };
+        list.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var registry = session.Client.GetGrain<IModelRegistryGrain>("default");
+            var aliases = await registry.AliasesAsync();
+            var history = await registry.HistoryAsync();
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { aliases, history }, Indented));
+            else
+            {
+                foreach (var (alias, promotion) in aliases) Console.WriteLine($"{alias}: {promotion.TrialKey}  {promotion.OutputPath}  (promoted by {promotion.PromotedBy} {promotion.PromotedAt:u})");
+                Console.WriteLine($"{history.Count} promotion(s) in the history.");
+                if (aliases.Count > 0) Console.WriteLine($"export: ./embedsweeps export --model {aliases.First().Value.OutputPath} --output DIR");
+            }
+            return CommandLine.Success;
+        }));
+        return new Command("models", "The model registry.") { list };
+    }
+
+    private static async Task<ExperimentSnapshot> Existing(ClusterSession session, string name)
+    {
+        var snapshot = await session.Client.GetGrain<IExperimentGrain>(name).GetAsync();
+        return snapshot.Status == ExperimentStatus.NotSubmitted
+            ? throw new EmbedSweepsException($"{name}: no sweep of that name has been submitted (run ./embedsweeps sweep run FILE).")
+            : snapshot;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EmbedSweeps.Embeddings.IO;
+using EmbedSweeps.Embeddings.Models;
+using EmbedSweeps.Embeddings.Models.Bert;
+using EmbedSweeps.Embeddings.Pooling;
+
+namespace EmbedSweeps.Cli.Tests;
+
+[Collection(CliCollection.Name)]
+public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly Dictionary<string, string?> previous = new();
+
+    public SweepRunTests(AzuriteFixture azurite)
+    {
+        Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
+        Set("EMBEDSWEEPS__STORAGE__PREFIX", "t" + Guid.NewGuid().ToString("N")[..10]);
+        Set("EMBEDSWEEPS_WORKER", Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"));
+    }
+
+    private void Set(string name, string value)
+    {
+        previous[name] = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
+    }
+
+    /// <summary>A randomly initialised 2-layer, 32-wide BERT with the MiniLM vocabulary.</summary>
+    private static string TinyModel()
+    {
+        var directory = CliRunner.NewTemporaryDirectory();
+        var config = new BertConfig
+        {
+            HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 64, MaxPositionEmbeddings = 64, Raw = new JsonObject { ["model_type"] = "bert" },
+        };
+        TorchSharp.torch.manual_seed(3);
+        using var model = new BertModel(config, withPooler: false);
+        config.Save(Path.Combine(directory, "config.json"));
+        Safetensors.Save(Path.Combine(directory, Safetensors.FileName), model.named_parameters().Select(p => new KeyValuePair<string, TorchSharp.torch.Tensor>(p.name, p.parameter)));
+        foreach (var file in new[] { "vocab.txt", "tokenizer_config.json" })
+            File.Copy(Path.Combine(CliRunner.Shared, "models", "all-MiniLM-L6-v2", file), Path.Combine(directory, file));
+        new SentenceTransformerLayout(PoolingConfig.Mean(32), Normalize: true, MaxSeqLength: 32, PoolingFolder: "1_Pooling").Write(directory, 32);
+        return directory;
+    }
+
+    [Fact]
+    public void ATwoByTwoSweepRunsThroughRealWorkersAndCanBePromoted()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var sweep = Path.Combine(folder, "tiny.yaml");
+        File.WriteAllText(sweep, $"""
+            name: tiny-e2e
+            objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
+            parameters:
+              base_model: {TinyModel()}
+              loss: [cosine, cosent]
+              learning_rate: [1.0e-4, 1.0e-3]
+              batch_size: 8
+            data: {"{"} train: stsb, max_samples: 64 {"}"}
+            training: {"{"} max_steps: 4 {"}"}
+            limits: {"{"} max_trials: 4, max_concurrent_trials: 1, trial_timeout: 5m {"}"}
+            """);
+        var clock = Stopwatch.StartNew();
+
+        var run = CliRunner.Run("sweep", "run", sweep, "--json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
+        using var leaderboard = JsonDocument.Parse(run.Output);
+        var trials = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(4, trials.Count);
+        Assert.All(trials, t => Assert.Equal(JsonValueKind.Number, t.GetProperty("Objective").ValueKind));
+        var objectives = trials.Select(t => t.GetProperty("Objective").GetDouble()).ToList();
+        Assert.Equal(objectives.OrderDescending(), objectives);
+
+        var best = trials[0].GetProperty("TrialId").GetString();
+        var promote = CliRunner.Run("promote", $"tiny-e2e/{best}");
+        Assert.True(promote.ExitCode == 0, promote.Error);
+        var models = CliRunner.Run("models", "list");
+        Assert.Contains($"champion: tiny-e2e/{best}", models.Output);
+
+        // Resubmitting the same sweep is idempotent: nothing runs again.
+        var again = CliRunner.Run("sweep", "run", sweep, "--json");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(run.Output.Split("TrialId").Length, again.Output.Split("TrialId").Length);
+    }
+
+    [Fact]
+    public void StatusOfAnUnknownSweepIsAClearError()
+    {
+        var result = CliRunner.Run("sweep", "status", "never-submitted");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no sweep of that name", result.Error);
+    }
+}
