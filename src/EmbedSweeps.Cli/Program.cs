@@ -21,5 +21,6 @@ public static class Program
             ClusterCommands.Leaderboard(),
             ClusterCommands.Promote(),
             ClusterCommands.Models(),
+            SiloCommand.Create(),
         };
 }
