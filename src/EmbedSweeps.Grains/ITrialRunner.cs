@@ -10,6 +10,9 @@ public interface ITrialRunner
 {
     string SiloName { get; }
 
+    /// <summary>How many trials this silo runs at once; 0 on a silo without the trainer role.</summary>
+    int Slots { get; }
+
     /// <summary>Starts the attempt in the background and returns at once.</summary>
     Task StartAsync(TrialLaunch launch);
 

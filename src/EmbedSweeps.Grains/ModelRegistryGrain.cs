@@ -21,6 +21,8 @@ public sealed class ModelRegistryGrain(
         if (string.IsNullOrWhiteSpace(alias) || alias.Length > 64 || !alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new ArgumentException($"alias '{alias}': use letters, digits, '-' or '_' (at most 64).");
         var trial = await GrainFactory.GetGrain<ITrialGrain>(trialKey).GetAsync();
+        if (trial is { Status: TrialStatus.Pending, Attempt: 0, SettingsJson: "{}" })
+            throw new ArgumentException($"no trial {trialKey}; name it as SWEEP/TRIAL_ID from the leaderboard.");
         if (trial.Status != TrialStatus.Succeeded)
             throw new ArgumentException($"trial {trialKey} is {trial.Status.ToString().ToLowerInvariant()}; only a succeeded trial can be promoted.");
         var promotion = new Promotion(alias, trialKey, trial.FinalMetrics, promotedBy, DateTimeOffset.UtcNow, trial.OutputPath);

@@ -22,6 +22,8 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
 
     public string SiloName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    public int Slots => options.Slots;
+
     public bool IsRunning(string key, int attempt) => running.ContainsKey((key, attempt));
 
     public Task StartAsync(TrialLaunch launch)

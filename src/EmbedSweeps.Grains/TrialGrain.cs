@@ -19,6 +19,22 @@ public sealed class TrialGrain(
     private string Sweep => Key.Split('/')[0];
     private string TrialId => Key.Split('/')[1];
 
+    /// <summary>
+    /// After a silo restart the trial may say Running while no worker runs it any more: restart the
+    /// attempt (from its last checkpoint) at once instead of waiting for the liveness reminder.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Status == TrialStatus.Running && runner.Slots > 0 && !runner.IsRunning(Key, state.State.Attempt))
+        {
+            logger.LogWarning("Trial {Key} attempt {Attempt} lost its worker; starting a new attempt", Key, state.State.Attempt);
+            state.State = state.State with { Status = TrialStatus.Pending, Failure = $"attempt {state.State.Attempt} lost its worker (silo restart)" };
+            await state.WriteStateAsync(cancellationToken);
+            await StartAsync();
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures)
     {
         if (state.State.Created) return; // idempotent: the trial id is a hash of these settings

@@ -20,6 +20,7 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
     public static TimeSpan StepDelay = TimeSpan.FromMilliseconds(50);
 
     public string SiloName => "test-silo";
+    public int Slots => 4;
 
     public static double Value(string settingsJson, int step)
     {

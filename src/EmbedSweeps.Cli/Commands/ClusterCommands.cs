@@ -77,6 +77,22 @@ internal static class ClusterCommands
         return command;
     }
 
+    public static Command Cancel()
+    {
+        var name = new Argument<string>("name") { Description = "The sweep's name." };
+        var command = new Command("cancel", "Cancel a sweep: running trials are stopped, pending ones never start.") { name };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var snapshot = await Existing(session, result.GetValue(name)!);
+            await session.Client.GetGrain<IExperimentGrain>(snapshot.Name).CancelAsync();
+            snapshot = await session.Client.GetGrain<IExperimentGrain>(snapshot.Name).GetAsync();
+            Console.WriteLine($"{snapshot.Name}: {snapshot.Status.ToString().ToLowerInvariant()}");
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
     public static Command Leaderboard()
     {
         var name = new Argument<string>("name") { Description = "The sweep's name." };

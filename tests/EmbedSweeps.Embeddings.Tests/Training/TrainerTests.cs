@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings.Tests.Training;
 
+[Collection(TorchRandomCollection.Name)]
 public sealed class TrainerTests
 {
     private static readonly List<TrainingExample> Pairs = File.ReadLines(Path.Combine(SharedFiles.Data, "stsb", "train.tsv")).Skip(1).Take(200)
