@@ -3,14 +3,15 @@ namespace EmbedSweeps.Abstractions;
 [GenerateSerializer, Alias("EmbedSweeps.ExperimentStatus")]
 public enum ExperimentStatus { NotSubmitted, Running, Completed, Cancelled }
 
-/// <summary>A trial as its experiment tracks it.</summary>
+/// <summary>A trial as its experiment tracks it. A baseline evaluates a base model untrained, so every trial shows its gain.</summary>
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ExperimentTrial")]
 public sealed record ExperimentTrial(
     [property: Id(0)] string TrialId,
     [property: Id(1)] TrialStatus Status,
     [property: Id(2)] string SettingsJson,
     [property: Id(3)] double? Objective,
-    [property: Id(4)] string ParametersJson);
+    [property: Id(4)] string ParametersJson,
+    [property: Id(5)] bool Baseline = false);
 
 /// <summary>A sweep's state: status, trials, and the best trial so far.</summary>
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ExperimentSnapshot")]

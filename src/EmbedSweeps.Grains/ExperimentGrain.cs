@@ -41,12 +41,15 @@ public sealed class ExperimentGrain(
         sweep = parsed;
         var known = state.State.Trials.Select(t => t.TrialId).ToHashSet();
         var added = SweepExpansion.InitialTrials(parsed).Where(t => !known.Contains(t.Id)).ToList();
+        var baselines = Baselines.For(parsed).Where(b => !known.Contains(b.TrialId)).ToList();
+        foreach (var baseline in baselines)
+            await Trial(baseline.TrialId).CreateAsync(baseline.SettingsJson, parsed.Objective.Metric, parsed.Resources.Device, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
         foreach (var trial in added)
             await Trial(trial.Id).CreateAsync(SettingsJson(trial), parsed.Objective.Metric, parsed.Resources.Device, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
         state.State = state.State with
         {
             Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = state.State.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
-            Trials = [.. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
+            Trials = [.. baselines, .. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
         };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ScheduleReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -102,7 +105,7 @@ public sealed class ExperimentGrain(
                 Update(next.TrialId, t => t with { Status = snapshot.Status });
             }
         }
-        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || state.State.Trials.Count >= definition.Limits.MaxTrials))
+        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials))
         {
             state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
             await UnregisterAsync();
@@ -113,13 +116,13 @@ public sealed class ExperimentGrain(
     // Bayes: one more trial from the TPE, with the running ones as constant liars.
     private async Task<ExperimentTrial?> SuggestAsync(SweepDefinition definition)
     {
-        if (definition.Method != SearchMethod.Bayes || state.State.Trials.Count >= definition.Limits.MaxTrials) return null;
-        var finished = state.State.Trials.Where(t => t.Objective is not null && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
+        if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials) return null;
+        var finished = state.State.Trials.Where(t => !t.Baseline && t.Objective is not null && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
             .Select(t => new Observation(TrialConfigs.FromParametersJson(t.ParametersJson, definition), t.Objective!.Value)).ToList();
-        var running = state.State.Trials.Where(t => t.Status is TrialStatus.Running or TrialStatus.Pending)
+        var running = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)
             .Select(t => TrialConfigs.FromParametersJson(t.ParametersJson, definition)).ToList();
         var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
-        var trial = tpe.Suggest(state.State.Trials.Count, finished, running);
+        var trial = tpe.Suggest(Searched, finished, running);
         if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null;
         await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
@@ -137,7 +140,8 @@ public sealed class ExperimentGrain(
     public async Task<bool> ReportMetricAsync(string trialId, int step, double value)
     {
         var definition = Definition();
-        if (definition is null) return false;
+        // Baselines are not trained, so they are not competitors for early termination.
+        if (definition is null || state.State.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
         state.State.Reports.Add(new ReportRecord(trialId, step, value));
         await state.WriteStateAsync();
         var reports = state.State.Reports.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList();
@@ -161,7 +165,7 @@ public sealed class ExperimentGrain(
     {
         var definition = Definition();
         var maximize = definition?.Objective.Goal != Goal.Minimize;
-        var scored = state.State.Trials.Where(t => t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
+        var scored = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
         var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
         return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
             best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt);
@@ -171,6 +175,9 @@ public sealed class ExperimentGrain(
         sweep ??= state.State.Yaml is null ? null : SweepParser.Parse(state.State.Yaml, state.State.FileName);
 
     private int Count(TrialStatus status) => state.State.Trials.Count(t => t.Status == status);
+
+    /// <summary>Trials of the search itself (baselines excluded).</summary>
+    private int Searched => state.State.Trials.Count(t => !t.Baseline);
 
     private void Update(string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
         state.State = state.State with { Trials = state.State.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };

@@ -128,11 +128,11 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 ]);
                 return false;
             case "eval":
-                var points = (message["metrics"] as JsonObject ?? []).Select(m => new MetricPoint(step, m.Key, m.Value!.GetValue<double>())).ToList();
+                var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
                 await trial.ReportAsync(launch.Attempt, points);
                 return false;
             case "result":
-                var metrics = (message["metrics"] as JsonObject ?? []).ToDictionary(m => m.Key, m => m.Value!.GetValue<double>());
+                var metrics = Numbers(message["metrics"]).ToDictionary(m => m.Key, m => m.Value);
                 await trial.CompleteAsync(launch.Attempt, metrics, message["output"]?.GetValue<string>() ?? "");
                 return true;
             case "error":
@@ -142,6 +142,11 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 return false;
         }
     }
+
+    // Metrics that are numbers; "NaN" (a degenerate model's correlation) is left out.
+    private static IEnumerable<KeyValuePair<string, double>> Numbers(JsonNode? metrics) =>
+        (metrics as JsonObject ?? []).Where(m => m.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
+            .Select(m => new KeyValuePair<string, double>(m.Key, m.Value!.GetValue<double>()));
 
     private static void Kill(Process process)
     {

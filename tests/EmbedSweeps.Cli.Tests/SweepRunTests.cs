@@ -73,8 +73,12 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
         using var leaderboard = JsonDocument.Parse(run.Output);
-        var trials = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        var all = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        var baseline = Assert.Single(all, t => t.GetProperty("Baseline").GetBoolean());
+        Assert.True(baseline.GetProperty("Objective").ValueKind == JsonValueKind.Number, run.Output);
+        var trials = all.Where(t => !t.GetProperty("Baseline").GetBoolean()).ToList();
         Assert.Equal(4, trials.Count);
+        Assert.All(trials, t => Assert.Equal(t.GetProperty("Objective").GetDouble() - baseline.GetProperty("Objective").GetDouble(), t.GetProperty("Gain").GetDouble(), 9));
         Assert.All(trials, t => Assert.Equal(JsonValueKind.Number, t.GetProperty("Objective").ValueKind));
         var objectives = trials.Select(t => t.GetProperty("Objective").GetDouble()).ToList();
         Assert.Equal(objectives.OrderDescending(), objectives);

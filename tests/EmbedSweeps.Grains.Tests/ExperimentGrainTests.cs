@@ -36,7 +36,10 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         var snapshot = await RunAsync("all-run", Sweep("all-run"));
 
         Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
-        Assert.Equal(4, snapshot.Count(TrialStatus.Succeeded));
+        Assert.Equal(5, snapshot.Count(TrialStatus.Succeeded));
+        var baseline = Assert.Single(snapshot.Trials, t => t.Baseline);
+        Assert.StartsWith("baseline-", baseline.TrialId);
+        Assert.NotEqual(baseline.TrialId, snapshot.BestTrialId);
         var best = snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId);
         Assert.Contains("5e-05", best.SettingsJson);
         var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"all-run/{best.TrialId}").GetAsync();
@@ -61,7 +64,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
     {
         ScriptedTrialRunner.MaxConcurrent = 0;
         var snapshot = await RunAsync("one-at-a-time", Sweep("one-at-a-time", limits: "{ max_trials: 10, max_concurrent_trials: 1 }"));
-        Assert.Equal(4, snapshot.Count(TrialStatus.Succeeded));
+        Assert.Equal(5, snapshot.Count(TrialStatus.Succeeded));
         Assert.Equal(1, ScriptedTrialRunner.MaxConcurrent);
     }
 
@@ -73,6 +76,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
         Assert.True(snapshot.Count(TrialStatus.Stopped) >= 1, "the lower learning rate's trials should be stopped");
         Assert.All(snapshot.Trials.Where(t => t.Status == TrialStatus.Stopped), t => Assert.Contains("2e-05", t.SettingsJson));
+        Assert.Equal(TrialStatus.Succeeded, snapshot.Trials.Single(t => t.Baseline).Status);
     }
 
     [Fact]
@@ -90,8 +94,8 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
             limits: { max_trials: 6, max_concurrent_trials: 2 }
             """;
         var snapshot = await RunAsync("bayes-run", yaml);
-        Assert.Equal(6, snapshot.Trials.Count);
-        Assert.Equal(6, snapshot.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.Equal(7, snapshot.Trials.Count); // 6 searched + the baseline
+        Assert.Equal(7, snapshot.Trials.Select(t => t.TrialId).Distinct().Count());
         Assert.All(snapshot.Trials, t => Assert.Equal(TrialStatus.Succeeded, t.Status));
     }
 

@@ -8,7 +8,7 @@ namespace EmbedSweeps.Grains.Tests;
 /// <summary>
 /// A trial runner for grain tests: instead of a worker process, each attempt reports the objective
 /// at steps 100, 200 and 300 — value = learning_rate × 10⁴ + step / 10⁴ — and completes. Records how
-/// many attempts ran at once, so tests can check the concurrency limit.
+/// many attempts ran at once, so tests can check the concurrency limit. Baselines score 0.
 /// </summary>
 public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
 {
@@ -25,7 +25,8 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
     public static double Value(string settingsJson, int step)
     {
         using var document = JsonDocument.Parse(settingsJson);
-        return document.RootElement.GetProperty("learning_rate").GetDouble() * 1e4 + step / 1e4;
+        // A baseline (no learning rate) scores as an untrained model would: lowest.
+        return document.RootElement.TryGetProperty("learning_rate", out var rate) ? rate.GetDouble() * 1e4 + step / 1e4 : 0.0;
     }
 
     public Task StartAsync(TrialLaunch launch)

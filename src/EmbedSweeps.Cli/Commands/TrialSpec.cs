@@ -42,13 +42,16 @@ internal sealed record TrialSpec(
     public IReadOnlyList<string> Evaluations =>
         Text("evaluation")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? ["stsb_validation"];
 
+    /// <summary>A baseline only evaluates the base model, untrained.</summary>
+    public bool IsBaseline => Settings.TryGetValue("baseline", out var value) && value.ValueKind == JsonValueKind.True;
+
     public TrainingConfig ToTrainingConfig()
     {
         var known = new HashSet<string>
         {
             "base_model", "loss", "learning_rate", "warmup_steps", "warmup_ratio", "batch_size", "epochs", "max_steps", "seed", "precision",
             "max_seq_length", "max_samples", "hard_negatives", "weight_decay", "max_grad_norm", "scale", "mini_batch_size", "data",
-            "eval_steps", "evaluation", "checkpoint_steps",
+            "eval_steps", "evaluation", "checkpoint_steps", "baseline",
         };
         var unknown = Settings.Keys.Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0) throw new EmbedSweepsException($"trial {TrialId}: unknown setting(s) {string.Join(", ", unknown)}.");
@@ -56,7 +59,7 @@ internal sealed record TrialSpec(
         return new TrainingConfig
         {
             Model = Text("base_model") ?? throw new EmbedSweepsException($"trial {TrialId}: base_model is required."),
-            Loss = Text("loss") ?? throw new EmbedSweepsException($"trial {TrialId}: loss is required."),
+            Loss = Text("loss") ?? (IsBaseline ? "none" : throw new EmbedSweepsException($"trial {TrialId}: loss is required.")),
             Data = Text("data") ?? defaults.Data,
             LearningRate = Number("learning_rate") ?? defaults.LearningRate,
             WarmupSteps = (int?)Number("warmup_steps"),

@@ -41,6 +41,7 @@ internal static class TrialWorkerCommand
 
     private static int Run(TrialSpec trial, CancellationToken cancellationToken)
     {
+        if (trial.IsBaseline) return RunBaseline(trial);
         var config = trial.ToTrainingConfig();
         var problems = config.Problems().ToList();
         if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
@@ -71,6 +72,19 @@ internal static class TrialWorkerCommand
         return CommandLine.Success;
     }
 
+    private static int RunBaseline(TrialSpec trial)
+    {
+        var config = trial.ToTrainingConfig();
+        using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device);
+        Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), baseline = true });
+        var metrics = new Dictionary<string, double>();
+        foreach (var evaluator in trial.Evaluations.Select(CreateEvaluator))
+            foreach (var (name, value) in evaluator.Evaluate(encoder).Prefixed) metrics[name] = value;
+        Emit(trial, new { @event = "result", steps = 0, objective = trial.Objective, objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN),
+            metrics, output = Runtime.Models.Resolve(config.Model) });
+        return CommandLine.Success;
+    }
+
     private static ISentenceEvaluator CreateEvaluator(string name) => name switch
     {
         "stsb_validation" => Tasks.Create("stsb", "validation", Runtime.Datasets, 64),
@@ -88,10 +102,13 @@ internal static class TrialWorkerCommand
         _ => new { @event = "unknown", step = update.Step },
     };
 
+    // A metric can be NaN (a constant model has no correlation): written as "NaN", not a crash.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     // One JSON object per line, tagged so a runner can reject lines from a stale attempt.
     private static void Emit(TrialSpec? trial, object payload)
     {
-        var node = JsonSerializer.SerializeToNode(payload)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(payload, Json)!.AsObject();
         if (trial is not null)
         {
             node["trial_id"] = trial.TrialId;
