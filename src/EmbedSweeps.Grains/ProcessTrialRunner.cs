@@ -32,15 +32,20 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         var directory = Path.GetFullPath(Path.Combine(options.TrialsRoot, Safe(launch.Sweep), Safe(launch.TrialId)));
         Directory.CreateDirectory(directory);
         var spec = Path.Combine(directory, $"trial-attempt-{launch.Attempt}.json");
-        var hasCheckpoint = Directory.Exists(Path.Combine(directory, "model", "checkpoints"));
+        var model = Path.Combine(directory, "model");
+        // A first attempt starts clean (the folder may hold another deployment's run); a retry resumes
+        // from the newest step checkpoint its predecessor wrote, if any.
+        if (launch.Attempt == 1 && Directory.Exists(model)) Directory.Delete(model, recursive: true);
+        var checkpoints = Path.Combine(model, "checkpoints");
+        var hasCheckpoint = Directory.Exists(checkpoints) && Directory.EnumerateDirectories(checkpoints, "step-*").Any(d => !d.EndsWith(".partial", StringComparison.Ordinal));
         var document = new JsonObject
         {
             ["trial_id"] = launch.TrialId,
             ["attempt"] = launch.Attempt,
             ["objective"] = launch.Objective,
-            ["output"] = Path.Combine(directory, "model"),
+            ["output"] = model,
             ["device"] = launch.Device,
-            ["resume"] = hasCheckpoint ? Path.Combine(directory, "model") : null,
+            ["resume"] = hasCheckpoint ? model : null,
             ["settings"] = JsonNode.Parse(launch.SettingsJson),
         };
         File.WriteAllText(spec, document.ToJsonString());

@@ -89,6 +89,19 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         var models = CliRunner.Run("models", "list");
         Assert.Contains($"champion: tiny-e2e/{best}", models.Output);
 
+        // State lives in storage: a new silo reads the finished sweep back.
+        var status = CliRunner.Run("sweep", "status", "tiny-e2e");
+        Assert.Contains("tiny-e2e: completed", status.Output);
+
+        // The exported champion, evaluated independently, scores what the leaderboard says.
+        var exported = Path.Combine(folder, "champion");
+        Assert.True(CliRunner.Run("export", "champion", "--output", exported).ExitCode == 0);
+        var evaluation = Path.Combine(folder, "eval.json");
+        Assert.Equal(0, CliRunner.Run("eval", "--model", exported, "--task", "stsb", "--json", evaluation).ExitCode);
+        using var scores = JsonDocument.Parse(File.ReadAllText(evaluation));
+        Assert.Equal(trials[0].GetProperty("Objective").GetDouble(),
+            scores.RootElement.GetProperty("metrics").GetProperty("stsb_validation_spearman_cosine").GetDouble(), 3);
+
         // Resubmitting the same sweep is idempotent: nothing runs again.
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.Equal(0, again.ExitCode);

@@ -8,7 +8,7 @@ namespace EmbedSweeps.Cli.Cluster;
 internal static class LeaderboardTable
 {
     public sealed record Row(int Rank, string TrialId, TrialStatus Status, IReadOnlyDictionary<string, string> Settings, IReadOnlyDictionary<string, double> Metrics,
-        double? Objective, bool Baseline, double? Gain);
+        double? Objective, bool Baseline, double? Gain, string? Failure);
 
     public static async Task<List<Row>> BuildAsync(IClusterClient client, ExperimentSnapshot experiment)
     {
@@ -19,7 +19,8 @@ internal static class LeaderboardTable
             using var settings = JsonDocument.Parse(trial.ParametersJson);
             var values = settings.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
             rows.Add(new Row(0, trial.TrialId, snapshot.Status, values, snapshot.FinalMetrics,
-                snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null));
+                snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null,
+                snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure));
         }
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null).ToDictionary(r => r.Settings.GetValueOrDefault("base_model", ""), r => r.Objective!.Value);
@@ -51,5 +52,6 @@ internal static class LeaderboardTable
         Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
         Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in table) Console.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))));
+        foreach (var row in shown.Where(r => r.Failure is not null)) Console.WriteLine($"{row.TrialId}: {row.Failure}");
     }
 }

@@ -1,25 +1,32 @@
 using System.CommandLine;
+using EmbedSweeps.Abstractions;
+using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
 
 namespace EmbedSweeps.Cli.Commands;
 
-/// <summary><c>embedsweeps export</c>: write a model as a sentence-transformers directory.</summary>
+/// <summary>
+/// <c>embedsweeps export ALIAS|SWEEP/TRIAL --output DIR</c> (or <c>--model NAME_OR_DIR</c>): write a model
+/// as a sentence-transformers directory, loadable by Python's SentenceTransformer.
+/// </summary>
 internal static class ExportCommand
 {
     public static Command Create()
     {
-        var model = CommonOptions.Model();
+        var source = new Argument<string?>("source") { Description = "A registry alias (champion) or SWEEP/TRIAL_ID.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Option<string?>("--model", "-m") { Description = "Or: a model directory or Hugging Face id." };
         var output = new Option<string>("--output", "-o") { Description = "The directory to write (must not exist, or be empty).", Required = true };
         var command = new Command("export", "Save a model in sentence-transformers format (loadable by Python's SentenceTransformer).")
         {
-            model, output,
+            source, model, output,
         };
-        command.SetAction(CommandLine.Guard((result, _) =>
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var target = result.GetValue(output)!;
             if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
                 throw new EmbedSweepsException($"{target}: exists and is not empty; choose a new directory.");
-            using var encoder = CommonOptions.LoadEncoder(result.GetValue(model)!, "cpu");
+            var name = result.GetValue(model) ?? await FromRegistryAsync(result.GetValue(source), cancellationToken);
+            using var encoder = CommonOptions.LoadEncoder(name, "cpu");
             var staging = target.TrimEnd('/') + $".{Environment.ProcessId}.partial";
             try
             {
@@ -32,9 +39,33 @@ internal static class ExportCommand
                 if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
                 throw new EmbedSweepsException($"{target}: cannot be written ({e.Message}).");
             }
-            Console.Error.WriteLine($"saved {target}");
-            return Task.FromResult(CommandLine.Success);
+            Console.Error.WriteLine($"saved {target} (from {name})");
+            return CommandLine.Success;
         }));
         return command;
+    }
+
+    /// <summary>The trained model directory of an alias or a SWEEP/TRIAL_ID, from the cluster.</summary>
+    private static async Task<string> FromRegistryAsync(string? source, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(source)) throw new EmbedSweepsException("export: name an alias (champion), a SWEEP/TRIAL_ID, or --model NAME_OR_DIR.");
+        await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+        string? path;
+        if (source.Contains('/'))
+        {
+            var trial = await session.Client.GetGrain<ITrialGrain>(source).GetAsync();
+            if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
+            path = trial.OutputPath;
+        }
+        else
+        {
+            var aliases = await session.Client.GetGrain<IModelRegistryGrain>("default").AliasesAsync();
+            path = aliases.TryGetValue(source, out var promotion)
+                ? promotion.OutputPath
+                : throw new EmbedSweepsException($"{source}: no such alias (aliases: {(aliases.Count == 0 ? "none yet; promote a trial first" : string.Join(", ", aliases.Keys))}).");
+        }
+        return path is { Length: > 0 } && Directory.Exists(path)
+            ? path
+            : throw new EmbedSweepsException($"{source}: its model folder {path} is not on this machine (models stay on the trainer that produced them).");
     }
 }
