@@ -47,6 +47,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             ["device"] = launch.Device,
             ["resume"] = hasCheckpoint ? model : null,
             ["settings"] = JsonNode.Parse(launch.SettingsJson),
+            ["exit_with_parent"] = true,
         };
         File.WriteAllText(spec, document.ToJsonString());
         // A placeholder so IsRunning is true from the moment the grain records the attempt.
@@ -71,7 +72,9 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         {
             var start = new ProcessStartInfo(options.WorkerProgram)
             {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                // stdin is a pipe the worker watches: if this silo dies, the pipe closes and the worker exits
+                // instead of training on as an orphan that no grain listens to.
+                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             foreach (var argument in options.WorkerArguments.Concat(["trial-worker", "--spec", spec])) start.ArgumentList.Add(argument);
             foreach (var (name, value) in options.WorkerEnvironment) start.Environment[name] = value;

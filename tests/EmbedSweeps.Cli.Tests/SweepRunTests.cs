@@ -109,6 +109,63 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
     }
 
     [Fact]
+    public void ASweepWhoseSiloIsKilledCarriesOnWhenRunAgain()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var sweep = Path.Combine(folder, "crash.yaml");
+        File.WriteAllText(sweep, $"""
+            name: crash-e2e
+            objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
+            parameters:
+              base_model: {TinyModel()}
+              loss: [cosine, cosent]
+              learning_rate: [1.0e-4, 1.0e-3]
+              batch_size: 8
+            data: {"{"} train: stsb, max_samples: 400 {"}"}
+            training: {"{"} max_steps: 50 {"}"}
+            limits: {"{"} max_trials: 4, max_concurrent_trials: 1, trial_timeout: 5m {"}"}
+            """);
+
+        // A silo in its own process, killed with SIGKILL once a trial is under way.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"), "sweep", "run", sweep }) start.ArgumentList.Add(argument);
+        using var silo = Process.Start(start)!;
+        var progress = new List<string>();
+        var trialRunning = new ManualResetEventSlim();
+        silo.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (progress) progress.Add(e.Data);
+            if (e.Data.Contains("1 succeeded, 1 running")) trialRunning.Set();
+        };
+        silo.BeginErrorReadLine();
+        Assert.True(trialRunning.Wait(TimeSpan.FromMinutes(2)), string.Join("\n", progress));
+        silo.Kill(entireProcessTree: false);
+        silo.WaitForExit();
+
+        // Its workers notice their silo is gone and exit by themselves.
+        var clock = Stopwatch.StartNew();
+        while (Workers(sweep) > 0 && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(250);
+        Assert.Equal(0, Workers(sweep));
+
+        var again = CliRunner.Run("sweep", "run", sweep, "--json");
+        Assert.True(again.ExitCode == 0, again.Error);
+        using var leaderboard = JsonDocument.Parse(again.Output);
+        var trials = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(5, trials.Count);
+        Assert.All(trials, t => Assert.Equal(2, t.GetProperty("Status").GetInt32())); // Succeeded
+    }
+
+    // Worker processes whose spec lies under this sweep's trial folders.
+    private static int Workers(string sweepFile) =>
+        Process.GetProcessesByName("dotnet").Count(p =>
+        {
+            try { return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("trial-worker") && File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("crash-e2e"); }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
+        });
+
+    [Fact]
     public void StatusOfAnUnknownSweepIsAClearError()
     {
         var result = CliRunner.Run("sweep", "status", "never-submitted");

@@ -13,7 +13,7 @@ namespace EmbedSweeps.Cli.Commands;
 /// </summary>
 internal sealed record TrialSpec(
     string TrialId, int Attempt, string Objective, string Output, string Device, string? Resume,
-    IReadOnlyDictionary<string, JsonElement> Settings)
+    IReadOnlyDictionary<string, JsonElement> Settings, bool ExitWithParent = false)
 {
     public static TrialSpec Load(string path)
     {
@@ -30,7 +30,8 @@ internal sealed record TrialSpec(
                 Required("output"),
                 root["device"]?.GetValue<string>() ?? "auto",
                 root["resume"]?.GetValue<string>(),
-                settings.ToDictionary(p => p.Key, p => JsonSerializer.Deserialize<JsonElement>(p.Value!.ToJsonString())));
+                settings.ToDictionary(p => p.Key, p => JsonSerializer.Deserialize<JsonElement>(p.Value!.ToJsonString())),
+                root["exit_with_parent"]?.GetValue<bool>() ?? false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

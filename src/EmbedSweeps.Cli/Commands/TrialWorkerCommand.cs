@@ -27,6 +27,7 @@ internal static class TrialWorkerCommand
             try
             {
                 trial = TrialSpec.Load(result.GetValue(spec)!);
+                if (trial.ExitWithParent) ExitWhenParentDies();
                 return Run(trial, cancellationToken);
             }
             catch (EmbedSweepsException e)
@@ -70,6 +71,22 @@ internal static class TrialWorkerCommand
         Emit(trial, new { @event = "result", steps = outcome.Steps, best_step = outcome.BestStep, objective = trial.Objective,
             objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, output = trial.Output });
         return CommandLine.Success;
+    }
+
+    /// <summary>The runner holds our stdin open; end of input means the silo is gone, so stop at once.</summary>
+    private static void ExitWhenParentDies()
+    {
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                while (Console.In.Read() >= 0) { }
+            }
+            catch (IOException) { }
+            Console.Error.WriteLine("trial-worker: the silo that started this worker is gone; exiting.");
+            Environment.Exit(3);
+        }) { IsBackground = true, Name = "parent watch" };
+        watcher.Start();
     }
 
     private static int RunBaseline(TrialSpec trial)
