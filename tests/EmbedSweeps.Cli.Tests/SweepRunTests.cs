@@ -49,23 +49,30 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         return directory;
     }
 
-    [Fact]
-    public void ATwoByTwoSweepRunsThroughRealWorkersAndCanBePromoted()
+    /// <summary>A 2×2 grid (cosine/cosent × two learning rates) over the tiny model on STS-B, one trial at a time.</summary>
+    private static string TinySweep(string folder, string name, int maxSamples, int maxSteps)
     {
-        var folder = CliRunner.NewTemporaryDirectory();
-        var sweep = Path.Combine(folder, "tiny.yaml");
-        File.WriteAllText(sweep, $"""
-            name: tiny-e2e
+        var path = Path.Combine(folder, name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
             objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
             parameters:
               base_model: {TinyModel()}
               loss: [cosine, cosent]
               learning_rate: [1.0e-4, 1.0e-3]
               batch_size: 8
-            data: {"{"} train: stsb, max_samples: 64 {"}"}
-            training: {"{"} max_steps: 4 {"}"}
+            data: {"{"} train: stsb, max_samples: {maxSamples} {"}"}
+            training: {"{"} max_steps: {maxSteps} {"}"}
             limits: {"{"} max_trials: 4, max_concurrent_trials: 1, trial_timeout: 5m {"}"}
             """);
+        return path;
+    }
+
+    [Fact]
+    public void ATwoByTwoSweepRunsThroughRealWorkersAndCanBePromoted()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var sweep = TinySweep(folder, "tiny-e2e", maxSamples: 64, maxSteps: 4);
         var clock = Stopwatch.StartNew();
 
         var run = CliRunner.Run("sweep", "run", sweep, "--json");
@@ -112,19 +119,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
     public void ASweepWhoseSiloIsKilledCarriesOnWhenRunAgain()
     {
         var folder = CliRunner.NewTemporaryDirectory();
-        var sweep = Path.Combine(folder, "crash.yaml");
-        File.WriteAllText(sweep, $"""
-            name: crash-e2e
-            objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
-            parameters:
-              base_model: {TinyModel()}
-              loss: [cosine, cosent]
-              learning_rate: [1.0e-4, 1.0e-3]
-              batch_size: 8
-            data: {"{"} train: stsb, max_samples: 400 {"}"}
-            training: {"{"} max_steps: 50 {"}"}
-            limits: {"{"} max_trials: 4, max_concurrent_trials: 1, trial_timeout: 5m {"}"}
-            """);
+        var sweep = TinySweep(folder, "crash-e2e", maxSamples: 400, maxSteps: 50);
 
         // A silo in its own process, killed with SIGKILL once a trial is under way.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -38,10 +38,8 @@ internal static class BenchTrainCommand
                 BatchSize = result.GetValue(batchSize), MaxSteps = timed + untimed, MaxSeqLength = result.GetValue(maxSeqLength),
                 Precision = result.GetValue(precision)!, LoggingSteps = 1, Evaluator = "none",
             };
-            using var encoder = CommonOptions.LoadEncoder(config.Model, result.GetValue(device)!, config.MaxSeqLength);
-            using var lossFunction = LossFactory.Create(config.Loss, new LossFactory.Options(encoder.Dimension, Device: encoder.Device));
-            var dataPath = File.Exists(config.Data) || Directory.Exists(config.Data) ? config.Data : Runtime.Datasets.Resolve(config.Data);
-            var examples = TrainingRecipes.Load(config.Data, dataPath, lossFunction.Input, new TrainingRecipes.Options(config.Seed));
+            using var setup = TrainingSetup.Create(config, result.GetValue(device)!);
+            var (encoder, examples) = (setup.Encoder, setup.Examples);
             var sample = examples.Take(2000).ToList();
             var tokensPerExample = sample.Average(e => e.Texts.Sum(t => (double)encoder.Tokenizer.Encode(t, encoder.MaxSeqLength).Length));
 
@@ -49,7 +47,7 @@ internal static class BenchTrainCommand
             var output = Path.Combine(Path.GetTempPath(), $"embedsweeps-bench-{Environment.ProcessId}");
             try
             {
-                new Trainer(config, encoder, lossFunction, examples, null, output, update =>
+                new Trainer(config, encoder, setup.Loss, examples, null, output, update =>
                 {
                     if (update is TrainingLog log && log.Step > untimed) rates.Add(log.SamplesPerSecond);
                 }).Train(cancellationToken: cancellationToken);

@@ -96,16 +96,11 @@ internal static class TrainCommand
     private static int Run(TrainingConfig config, string output, string? resume, string device,
         IReadOnlyDictionary<string, string>? columns, bool jsonProgress, CancellationToken cancellationToken)
     {
-        using var encoder = CommonOptions.LoadEncoder(config.Model, device, config.MaxSeqLength);
-        using var lossFunction = LossFactory.Create(config.Loss, new LossFactory.Options(
-            encoder.Dimension, Scale: config.Scale, MiniBatchSize: config.MiniBatchSize, MatryoshkaDims: config.MatryoshkaDims, Device: encoder.Device));
-        var dataPath = File.Exists(config.Data) || Directory.Exists(config.Data) ? config.Data : Runtime.Datasets.Resolve(config.Data);
-        var examples = TrainingRecipes.Load(config.Data, dataPath, lossFunction.Input,
-            new TrainingRecipes.Options(config.Seed, config.MaxSamples, config.HardNegatives, columns));
+        using var setup = TrainingSetup.Create(config, device, columns);
         var evaluator = CreateEvaluator(config.Evaluator);
 
         using var progress = new TrainingProgress(jsonProgress);
-        var trainer = new Trainer(config, encoder, lossFunction, examples, evaluator, output, progress.Report);
+        var trainer = new Trainer(config, setup.Encoder, setup.Loss, setup.Examples, evaluator, output, progress.Report);
         var result = trainer.Train(resume, cancellationToken);
         progress.Complete();
 

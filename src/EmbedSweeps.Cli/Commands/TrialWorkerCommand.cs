@@ -51,15 +51,10 @@ internal static class TrialWorkerCommand
         var primary = evaluators.FirstOrDefault(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal)) ?? evaluators[0];
 
         Directory.CreateDirectory(trial.Output);
-        using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device, config.MaxSeqLength);
-        TorchSharp.torch.manual_seed(config.Seed);
-        using var loss = LossFactory.Create(config.Loss, new LossFactory.Options(encoder.Dimension, Scale: config.Scale,
-            MiniBatchSize: config.MiniBatchSize, Device: encoder.Device));
-        var dataPath = File.Exists(config.Data) || Directory.Exists(config.Data) ? config.Data : Runtime.Datasets.Resolve(config.Data);
-        var examples = TrainingRecipes.Load(config.Data, dataPath, loss.Input, new TrainingRecipes.Options(config.Seed, config.MaxSamples, config.HardNegatives));
-
+        using var setup = TrainingSetup.Create(config, trial.Device);
+        var (encoder, examples) = (setup.Encoder, setup.Examples);
         Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), examples = examples.Count });
-        var trainer = new Trainer(config, encoder, loss, examples, primary, trial.Output, update => Emit(trial, Describe(update)));
+        var trainer = new Trainer(config, encoder, setup.Loss, examples, primary, trial.Output, update => Emit(trial, Describe(update)));
         var outcome = trainer.Train(trial.Resume, cancellationToken);
 
         var metrics = new Dictionary<string, double>(outcome.FinalMetrics);
