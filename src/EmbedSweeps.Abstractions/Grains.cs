@@ -45,3 +45,11 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     [Alias("Aliases")] Task<IReadOnlyDictionary<string, Promotion>> AliasesAsync();
     [Alias("History")] Task<IReadOnlyList<Promotion>> HistoryAsync();
 }
+
+/// <summary>The names of every submitted sweep (key: "default"), for listing.</summary>
+[Alias("EmbedSweeps.ISweepIndexGrain")]
+public interface ISweepIndexGrain : IGrainWithStringKey
+{
+    [Alias("AddSweep")] Task AddAsync(string name);
+    [Alias("ListSweeps")] Task<IReadOnlyList<string>> ListAsync();
+}

@@ -52,6 +52,7 @@ public sealed class ExperimentGrain(
             Trials = [.. baselines, .. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
         };
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISweepIndexGrain>("default").AddAsync(Name);
         await this.RegisterOrUpdateReminder(ScheduleReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await TickAsync();
         return Snapshot();

@@ -99,6 +99,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         // State lives in storage: a new silo reads the finished sweep back.
         var status = CliRunner.Run("sweep", "status", "tiny-e2e");
         Assert.Contains("tiny-e2e: completed", status.Output);
+        Assert.Contains("tiny-e2e", CliRunner.Run("sweep", "list").Output);
 
         // The exported champion, evaluated independently, scores what the leaderboard says.
         var exported = Path.Combine(folder, "champion");

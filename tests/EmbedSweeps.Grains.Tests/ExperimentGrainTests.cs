@@ -42,6 +42,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         Assert.NotEqual(baseline.TrialId, snapshot.BestTrialId);
         var best = snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId);
         Assert.Contains("5e-05", best.SettingsJson);
+        Assert.Contains("all-run", await fixture.Cluster.GrainFactory.GetGrain<ISweepIndexGrain>("default").ListAsync());
         var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"all-run/{best.TrialId}").GetAsync();
         Assert.Equal(3, trial.Timeline.Count);
         Assert.Equal(1, trial.Attempt);

@@ -35,6 +35,15 @@ public sealed class ExpansionTests
         Assert.Equal(10L, b[0].Settings["max_steps"]);
     }
 
+    [Fact]
+    public void CheckpointingReachesTheWorkerWithoutChangingTheIdentity()
+    {
+        var plain = SweepExpansion.InitialTrials(Sweeps.Parse(Sweeps.Minimal));
+        var checkpointed = SweepExpansion.InitialTrials(Sweeps.Parse(Sweeps.Minimal + "\ntraining: { checkpoint_steps: 20 }\n"));
+        Assert.Equal(plain.Select(t => t.Id), checkpointed.Select(t => t.Id));
+        Assert.Equal(20L, checkpointed[0].Settings["checkpoint_steps"]);
+    }
+
     private const string RandomSweep = """
         name: r
         method: random

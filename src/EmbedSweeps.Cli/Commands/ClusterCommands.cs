@@ -77,6 +77,27 @@ internal static class ClusterCommands
         return command;
     }
 
+    public static Command List()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("list", "Every submitted sweep: status, trial counts and best result.") { json };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var names = await session.Client.GetGrain<ISweepIndexGrain>("default").ListAsync();
+            var sweeps = new List<ExperimentSnapshot>();
+            foreach (var name in names) sweeps.Add(await session.Client.GetGrain<IExperimentGrain>(name).GetAsync());
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(sweeps, Indented));
+            else if (sweeps.Count == 0) Console.WriteLine("no sweeps yet; run one with ./embedsweeps sweep run sweeps/quickstart.yaml");
+            else
+                foreach (var sweep in sweeps)
+                    Console.WriteLine($"{sweep.Name,-24} {sweep.Status.ToString().ToLowerInvariant(),-10} {sweep.Count(TrialStatus.Succeeded)}/{sweep.Trials.Count} succeeded" +
+                        (sweep.BestValue is { } best ? $"  best {sweep.Objective} = {best:F4} ({sweep.BestTrialId})" : ""));
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
     public static Command Cancel()
     {
         var name = new Argument<string>("name") { Description = "The sweep's name." };

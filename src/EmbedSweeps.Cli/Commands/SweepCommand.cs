@@ -49,7 +49,7 @@ internal static class SweepCommand
         }));
         return new Command("sweep", "Hyperparameter sweeps defined in YAML (see sweeps/README.md).")
         {
-            validate, expand, ClusterCommands.Run(), ClusterCommands.Status(), ClusterCommands.Cancel(),
+            validate, expand, ClusterCommands.Run(), ClusterCommands.Status(), ClusterCommands.Cancel(), ClusterCommands.List(),
         };
     }
 

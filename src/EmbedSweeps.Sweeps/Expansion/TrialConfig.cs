@@ -28,8 +28,10 @@ public sealed class TrialConfig
         if (sweep.Training.MaxSteps is { } maxSteps) settings["max_steps"] = (long)maxSteps;
         if (sweep.Training.EvalSteps is { } evalSteps) settings["eval_steps"] = (long)evalSteps;
         foreach (var (name, value) in Parameters) settings[name] = value; // a swept parameter overrides the sweep-wide setting
-        Settings = settings;
+        // Identity covers what changes the result; how often a worker checkpoints does not.
         Id = "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(settings))))[..16];
+        if (sweep.Training.CheckpointSteps is { } checkpointSteps) settings["checkpoint_steps"] = (long)checkpointSteps;
+        Settings = settings;
     }
 
     /// <summary>What the search varied (base_model, loss, learning_rate, …).</summary>
