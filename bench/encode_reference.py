@@ -87,27 +87,28 @@ class WordPiece:
         return ids[: max_length - 1] + [self.vocab["[SEP]"]]
 
 
-def forward(w, config, ids, mask):
-    h, heads = config["hidden_size"], config["num_attention_heads"]
-    eps = config["layer_norm_eps"]
-    positions = torch.arange(ids.shape[1]).unsqueeze(0)
+def forward(w, config, ids, mask, p=0.0):
+    """BERT as Hugging Face computes it (post-LayerNorm, erf GELU, additive mask); dropout p when training."""
+    F = torch.nn.functional
+    h, heads, eps = config["hidden_size"], config["num_attention_heads"], config["layer_norm_eps"]
+    b, s = ids.shape
+    positions = torch.arange(s).unsqueeze(0)
     x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][positions] \
         + w["embeddings.token_type_embeddings.weight"][0]
-    x = torch.nn.functional.layer_norm(x, (h,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+    x = F.dropout(F.layer_norm(x, (h,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps), p)
     additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-    b, s = ids.shape
     for i in range(config["num_hidden_layers"]):
-        p = f"encoder.layer.{i}."
-        lin = lambda t, name: torch.nn.functional.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
+        q_ = f"encoder.layer.{i}."
+        lin = lambda t, name: F.linear(t, w[q_ + name + ".weight"], w[q_ + name + ".bias"])
         split = lambda t: t.view(b, s, heads, h // heads).transpose(1, 2)
         q, k, v = split(lin(x, "attention.self.query")), split(lin(x, "attention.self.key")), split(lin(x, "attention.self.value"))
-        scores = q @ k.transpose(-1, -2) / (h // heads) ** 0.5 + additive
-        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, s, h)
-        x = torch.nn.functional.layer_norm(lin(context, "attention.output.dense") + x, (h,),
-                                           w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], eps)
-        inner = torch.nn.functional.gelu(lin(x, "intermediate.dense"))
-        x = torch.nn.functional.layer_norm(lin(inner, "output.dense") + x, (h,),
-                                           w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
+        probs = F.dropout((q @ k.transpose(-1, -2) / (h // heads) ** 0.5 + additive).softmax(-1), p)
+        context = (probs @ v).transpose(1, 2).reshape(b, s, h)
+        x = F.layer_norm(F.dropout(lin(context, "attention.output.dense"), p) + x, (h,),
+                         w[q_ + "attention.output.LayerNorm.weight"], w[q_ + "attention.output.LayerNorm.bias"], eps)
+        inner = F.gelu(lin(x, "intermediate.dense"))
+        x = F.layer_norm(F.dropout(lin(inner, "output.dense"), p) + x, (h,),
+                         w[q_ + "output.LayerNorm.weight"], w[q_ + "output.LayerNorm.bias"], eps)
     return x
 
 

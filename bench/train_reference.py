@@ -17,31 +17,7 @@ import time
 
 import torch
 
-from encode_reference import WordPiece, load_safetensors
-
-
-def forward(w, config, ids, mask, p):
-    F = torch.nn.functional
-    h, heads, eps = config["hidden_size"], config["num_attention_heads"], config["layer_norm_eps"]
-    b, s = ids.shape
-    positions = torch.arange(s).unsqueeze(0)
-    x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][positions] \
-        + w["embeddings.token_type_embeddings.weight"][0]
-    x = F.dropout(F.layer_norm(x, (h,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps), p)
-    additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-    for i in range(config["num_hidden_layers"]):
-        q_ = f"encoder.layer.{i}."
-        lin = lambda t, name: F.linear(t, w[q_ + name + ".weight"], w[q_ + name + ".bias"])
-        split = lambda t: t.view(b, s, heads, h // heads).transpose(1, 2)
-        q, k, v = split(lin(x, "attention.self.query")), split(lin(x, "attention.self.key")), split(lin(x, "attention.self.value"))
-        probs = F.dropout((q @ k.transpose(-1, -2) / (h // heads) ** 0.5 + additive).softmax(-1), p)
-        context = (probs @ v).transpose(1, 2).reshape(b, s, h)
-        x = F.layer_norm(F.dropout(lin(context, "attention.output.dense"), p) + x, (h,),
-                         w[q_ + "attention.output.LayerNorm.weight"], w[q_ + "attention.output.LayerNorm.bias"], eps)
-        inner = F.gelu(lin(x, "intermediate.dense"))
-        x = F.layer_norm(F.dropout(lin(inner, "output.dense"), p) + x, (h,),
-                         w[q_ + "output.LayerNorm.weight"], w[q_ + "output.LayerNorm.bias"], eps)
-    return x
+from encode_reference import WordPiece, forward, load_safetensors
 
 
 def main():

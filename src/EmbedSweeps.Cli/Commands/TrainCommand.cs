@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using EmbedSweeps.Embeddings;
-using EmbedSweeps.Embeddings.Data;
 using EmbedSweeps.Embeddings.Evaluation;
 using EmbedSweeps.Embeddings.Losses;
 using EmbedSweeps.Embeddings.Training;
