@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using EmbedSweeps.Embeddings;
-using EmbedSweeps.Grains;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,15 +25,7 @@ internal sealed class ClusterSession(IHost host) : IAsyncDisposable
         };
         if (await StorageProbe.ProblemAsync(options.ConnectionString, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
 
-        var home = Path.GetDirectoryName(Runtime.Settings.Source ?? Path.Combine(Directory.GetCurrentDirectory(), "x"))!;
-        var runner = new TrialRunnerOptions
-        {
-            Slots = int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : 1,
-            TrialsRoot = Path.Combine(home, ".embedsweeps", "trials"),
-            WorkerProgram = WorkerProgram(),
-            WorkerArguments = WorkerArguments(),
-            WorkerEnvironment = Runtime.Settings.Source is { } source ? new Dictionary<string, string> { ["EMBEDSWEEPS_SETTINGS"] = source } : new Dictionary<string, string>(),
-        };
+        var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : 1);
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Error)
                 .AddFilter("Orleans", LogLevel.Critical))
@@ -42,17 +33,6 @@ internal sealed class ClusterSession(IHost host) : IAsyncDisposable
             .Build();
         await host.StartAsync(cancellationToken);
         return new ClusterSession(host);
-    }
-
-    // The worker is this program: `embedsweeps trial-worker`. EMBEDSWEEPS_WORKER names its .dll when the host is not the CLI itself (tests).
-    private static string WorkerProgram() =>
-        Environment.GetEnvironmentVariable("EMBEDSWEEPS_WORKER") is { Length: > 0 } ? "dotnet" : Environment.ProcessPath ?? "dotnet";
-
-    private static IReadOnlyList<string> WorkerArguments()
-    {
-        if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_WORKER") is { Length: > 0 } worker) return [worker];
-        var processName = Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "");
-        return processName == "dotnet" ? [typeof(ClusterSession).Assembly.Location] : [];
     }
 
     private static int FreePort()

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using EmbedSweeps.Embeddings;
-using EmbedSweeps.Grains;
+using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,14 +30,7 @@ internal static class SiloCommand
                 Roles = chosen == "all" ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { chosen },
             };
             if (await StorageProbe.ProblemAsync(options.ConnectionString, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
-            var home = Path.GetDirectoryName(Runtime.Settings.Source ?? Path.Combine(Directory.GetCurrentDirectory(), "x"))!;
-            var runner = new TrialRunnerOptions
-            {
-                Slots = result.GetValue(slots),
-                TrialsRoot = Path.Combine(home, ".embedsweeps", "trials"),
-                WorkerProgram = Environment.ProcessPath ?? "dotnet",
-                WorkerArguments = Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "") == "dotnet" ? [typeof(SiloCommand).Assembly.Location] : [],
-            };
+            var runner = TrialWorkers.Options(result.GetValue(slots));
             using var host = Host.CreateDefaultBuilder()
                 .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
                 .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))

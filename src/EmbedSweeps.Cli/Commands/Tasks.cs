@@ -10,6 +10,18 @@ internal static class Tasks
 {
     public static readonly string[] Names = ["stsb", "banking77"];
 
+    /// <summary>
+    /// An evaluator by the name training and sweeps use: its metric prefix (<c>stsb_validation</c>,
+    /// <c>stsb_test</c>, <c>banking77</c>) or the train command's spelling (<c>stsb</c>, <c>stsb-test</c>).
+    /// </summary>
+    public static ISentenceEvaluator ByName(string name) => name switch
+    {
+        "stsb" or "stsb_validation" => Create("stsb", "validation", Runtime.Datasets, 64),
+        "stsb-test" or "stsb_test" => Create("stsb", "test", Runtime.Datasets, 64),
+        "banking77" => Create("banking77", null, Runtime.Datasets, 64),
+        _ => throw new EmbedSweepsException($"evaluator {name}: unknown (valid: stsb, stsb-test, banking77, none)."),
+    };
+
     public static ISentenceEvaluator Create(string task, string? split, DatasetResolver datasets, int batchSize)
     {
         switch (task.ToLowerInvariant())

@@ -96,9 +96,9 @@ internal static class TrainCommand
         IReadOnlyDictionary<string, string>? columns, bool jsonProgress, CancellationToken cancellationToken)
     {
         using var setup = TrainingSetup.Create(config, device, columns);
-        var evaluator = CreateEvaluator(config.Evaluator);
+        var evaluator = config.Evaluator == "none" ? null : Tasks.ByName(config.Evaluator);
 
-        using var progress = new TrainingProgress(jsonProgress);
+        var progress = new TrainingProgress(jsonProgress);
         var trainer = new Trainer(config, setup.Encoder, setup.Loss, setup.Examples, evaluator, output, progress.Report);
         var result = trainer.Train(resume, cancellationToken);
         progress.Complete();
@@ -110,15 +110,6 @@ internal static class TrainCommand
             Console.WriteLine(JsonSerializer.Serialize(new { @event = "finished", steps = result.Steps, best_metric = result.BestMetric, best_step = result.BestStep, metrics = result.FinalMetrics, output }));
         return CommandLine.Success;
     }
-
-    private static ISentenceEvaluator? CreateEvaluator(string name) => name switch
-    {
-        "none" => null,
-        "stsb" => Tasks.Create("stsb", "validation", Runtime.Datasets, 64),
-        "stsb-test" => Tasks.Create("stsb", "test", Runtime.Datasets, 64),
-        "banking77" => Tasks.Create("banking77", null, Runtime.Datasets, 64),
-        _ => throw new EmbedSweepsException($"--evaluator {name}: unknown (valid: stsb, stsb-test, banking77, none)."),
-    };
 
     /// <summary>Creates the output folder, refusing one that holds something other than this run. Returns whether it was created.</summary>
     private static bool PrepareOutput(string output, string? resume, bool overwrite)

@@ -8,7 +8,7 @@ namespace EmbedSweeps.Cli.Commands;
 /// Shows training progress: a one-line bar on an interactive terminal (step, loss, lr, it/s, ETA),
 /// plain log lines otherwise, and JSON lines on stdout with <c>--json-progress</c>.
 /// </summary>
-internal sealed class TrainingProgress(bool json) : IDisposable
+internal sealed class TrainingProgress(bool json)
 {
     private readonly bool interactive = !Console.IsErrorRedirected;
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -16,7 +16,7 @@ internal sealed class TrainingProgress(bool json) : IDisposable
 
     public void Report(TrainingEvent update)
     {
-        if (json) Console.WriteLine(JsonSerializer.Serialize(ToJson(update)));
+        if (json) Console.WriteLine(JsonSerializer.Serialize(TrainingEventJson.Of(update)));
         switch (update)
         {
             case TrainingStarted started:
@@ -45,21 +45,10 @@ internal sealed class TrainingProgress(bool json) : IDisposable
         if (interactive) Console.Error.WriteLine();
     }
 
-    public void Dispose() { }
-
     private static string Bar(int step, int total)
     {
         const int width = 24;
         var filled = (int)Math.Round(width * (double)step / total);
         return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }
-
-    private static object ToJson(TrainingEvent update) => update switch
-    {
-        TrainingStarted started => new { @event = "started", step = started.Step, total_steps = started.TotalSteps, examples = started.Examples, warmup_steps = started.WarmupSteps },
-        TrainingLog log => new { @event = "log", step = log.Step, total_steps = log.TotalSteps, epoch = Math.Round(log.Epoch, 4), loss = log.Loss, lr = log.LearningRate, grad_norm = log.GradNorm, samples_per_second = Math.Round(log.SamplesPerSecond, 2) },
-        EvaluationLog evaluation => new { @event = "eval", step = evaluation.Step, total_steps = evaluation.TotalSteps, epoch = Math.Round(evaluation.Epoch, 4), metrics = evaluation.Metrics, primary_metric = evaluation.PrimaryMetric, is_best = evaluation.IsBest },
-        CheckpointLog checkpoint => new { @event = "checkpoint", step = checkpoint.Step, total_steps = checkpoint.TotalSteps, path = checkpoint.Path },
-        _ => new { @event = "unknown", step = update.Step },
-    };
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Training;
+using EmbedSweeps.Sweeps.Definition;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -48,12 +49,8 @@ internal sealed record TrialSpec(
 
     public TrainingConfig ToTrainingConfig()
     {
-        var known = new HashSet<string>
-        {
-            "base_model", "loss", "learning_rate", "warmup_steps", "warmup_ratio", "batch_size", "epochs", "max_steps", "seed", "precision",
-            "max_seq_length", "max_samples", "hard_negatives", "weight_decay", "max_grad_norm", "scale", "mini_batch_size", "data",
-            "eval_steps", "evaluation", "checkpoint_steps", "baseline",
-        };
+        // Swept parameters (the sweep's own table) plus the sweep-wide settings TrialConfig adds.
+        var known = TrialSettings.ByName.Keys.Concat(["data", "max_samples", "eval_steps", "evaluation", "checkpoint_steps", "baseline"]).ToHashSet();
         var unknown = Settings.Keys.Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0) throw new EmbedSweepsException($"trial {TrialId}: unknown setting(s) {string.Join(", ", unknown)}.");
         var defaults = new TrainingConfig();

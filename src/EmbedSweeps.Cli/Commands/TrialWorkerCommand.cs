@@ -44,7 +44,7 @@ internal static class TrialWorkerCommand
         var config = trial.ToTrainingConfig();
         var problems = config.Problems().ToList();
         if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
-        var evaluators = trial.Evaluations.Select(CreateEvaluator).ToList();
+        var evaluators = trial.Evaluations.Select(Tasks.ByName).ToList();
         // Intermediate reports use the evaluation that produces the objective.
         var primary = evaluators.FirstOrDefault(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal)) ?? evaluators[0];
 
@@ -52,7 +52,7 @@ internal static class TrialWorkerCommand
         using var setup = TrainingSetup.Create(config, trial.Device);
         var (encoder, examples) = (setup.Encoder, setup.Examples);
         Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), examples = examples.Count });
-        var trainer = new Trainer(config, encoder, setup.Loss, examples, primary, trial.Output, update => Emit(trial, Describe(update)));
+        var trainer = new Trainer(config, encoder, setup.Loss, examples, primary, trial.Output, update => Emit(trial, TrainingEventJson.Of(update)));
         var outcome = trainer.Train(trial.Resume, cancellationToken);
 
         var metrics = new Dictionary<string, double>(outcome.FinalMetrics);
@@ -88,29 +88,12 @@ internal static class TrialWorkerCommand
         using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device);
         Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), baseline = true });
         var metrics = new Dictionary<string, double>();
-        foreach (var evaluator in trial.Evaluations.Select(CreateEvaluator))
+        foreach (var evaluator in trial.Evaluations.Select(Tasks.ByName))
             foreach (var (name, value) in evaluator.Evaluate(encoder).Prefixed) metrics[name] = value;
         Emit(trial, new { @event = "result", steps = 0, objective = trial.Objective, objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN),
             metrics, output = Runtime.Models.Resolve(config.Model) });
         return CommandLine.Success;
     }
-
-    private static ISentenceEvaluator CreateEvaluator(string name) => name switch
-    {
-        "stsb_validation" => Tasks.Create("stsb", "validation", Runtime.Datasets, 64),
-        "stsb_test" => Tasks.Create("stsb", "test", Runtime.Datasets, 64),
-        "banking77" => Tasks.Create("banking77", null, Runtime.Datasets, 64),
-        _ => throw new EmbedSweepsException($"evaluation {name}: unknown (valid: stsb_validation, stsb_test, banking77)."),
-    };
-
-    private static object Describe(TrainingEvent update) => update switch
-    {
-        TrainingStarted s => new { @event = "training", step = s.Step, total_steps = s.TotalSteps, warmup_steps = s.WarmupSteps },
-        TrainingLog l => new { @event = "log", step = l.Step, total_steps = l.TotalSteps, epoch = Math.Round(l.Epoch, 4), loss = l.Loss, lr = l.LearningRate, grad_norm = l.GradNorm, samples_per_second = Math.Round(l.SamplesPerSecond, 2) },
-        EvaluationLog e => new { @event = "eval", step = e.Step, total_steps = e.TotalSteps, metrics = e.Metrics, primary_metric = e.PrimaryMetric, is_best = e.IsBest },
-        CheckpointLog c => new { @event = "checkpoint", step = c.Step, total_steps = c.TotalSteps, path = c.Path },
-        _ => new { @event = "unknown", step = update.Step },
-    };
 
     // A metric can be NaN (a constant model has no correlation): written as "NaN", not a crash.
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

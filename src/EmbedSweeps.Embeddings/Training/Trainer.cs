@@ -35,8 +35,9 @@ public sealed class Trainer(
         Directory.CreateDirectory(outputDirectory);
         manual_seed(config.Seed);
 
-        var inBatchNegatives = loss is MultipleNegativesRankingLoss or MatryoshkaLoss { Input: Data.TrainingRecipes.Shape.AnchorPositive };
-        var plan = new BatchPlan(examples, config.BatchSize, config.Epochs, config.MaxSteps, config.Seed, noDuplicates: inBatchNegatives);
+        // In-batch-negative losses (anchor, positive rows) need batches without repeated texts.
+        var plan = new BatchPlan(examples, config.BatchSize, config.Epochs, config.MaxSteps, config.Seed,
+            noDuplicates: loss.Input == Data.TrainingRecipes.Shape.AnchorPositive);
         var warmup = LearningRateSchedule.WarmupSteps(config.WarmupSteps, config.WarmupRatio, plan.TotalSteps);
 
         var master = encoder.Model;

@@ -79,7 +79,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void Bf16TrainingKeepsFp32MasterWeightsAndLearns()
+    public void Bf16TrainingKeepsFp32MasterWeights()
     {
         var model = TinyModel.Create();
         var output = SharedFiles.NewTemporaryDirectory();

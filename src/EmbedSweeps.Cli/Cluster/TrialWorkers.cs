@@ -1,0 +1,34 @@
+using EmbedSweeps.Grains;
+
+namespace EmbedSweeps.Cli.Cluster;
+
+/// <summary>
+/// How silos started by this program run trials: as <c>embedsweeps trial-worker</c> child processes of
+/// this same program, with this run's settings file, writing under <c>.embedsweeps/trials</c> beside it.
+/// </summary>
+internal static class TrialWorkers
+{
+    public static TrialRunnerOptions Options(int slots)
+    {
+        var source = Runtime.Settings.Source;
+        var home = source is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(source)!;
+        return new TrialRunnerOptions
+        {
+            Slots = slots,
+            TrialsRoot = Path.Combine(home, ".embedsweeps", "trials"),
+            WorkerProgram = Program(),
+            WorkerArguments = Arguments(),
+            WorkerEnvironment = source is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["EMBEDSWEEPS_SETTINGS"] = source },
+        };
+    }
+
+    // EMBEDSWEEPS_WORKER names the CLI's .dll when the host is not the CLI itself (tests).
+    private static string Program() =>
+        Environment.GetEnvironmentVariable("EMBEDSWEEPS_WORKER") is { Length: > 0 } ? "dotnet" : Environment.ProcessPath ?? "dotnet";
+
+    private static IReadOnlyList<string> Arguments()
+    {
+        if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_WORKER") is { Length: > 0 } worker) return [worker];
+        return Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "") == "dotnet" ? [typeof(TrialWorkers).Assembly.Location] : [];
+    }
+}
