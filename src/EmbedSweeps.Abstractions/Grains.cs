@@ -30,7 +30,7 @@ public interface ITrialGrain : IGrainWithStringKey
 
     /// <summary>Progress from a worker; ignored (false) unless it comes from the current attempt.</summary>
     [Alias("Report")] Task<bool> ReportAsync(int attempt, IReadOnlyList<MetricPoint> points);
-    [Alias("Complete")] Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath);
+    [Alias("Complete")] Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath, string? modelUri);
     [Alias("Fail")] Task<bool> FailAsync(int attempt, string reason);
     [Alias("Stop")] Task StopAsync(string reason);
     [Alias("CancelTrial")] Task CancelAsync();

@@ -41,4 +41,5 @@ public sealed record TrialSnapshot(
     [property: Id(10)] DateTimeOffset? EndedAt,
     [property: Id(11)] string? Silo,
     [property: Id(12)] string? OutputPath,
-    [property: Id(13)] int Failures);
+    [property: Id(13)] int Failures,
+    [property: Id(14)] string? ModelUri);

@@ -100,7 +100,18 @@ public sealed class ExperimentGrain(
             if (next is null) break;
             Update(next.TrialId, t => t with { Status = TrialStatus.Running });
             await state.WriteStateAsync();
-            if (!await Trial(next.TrialId).StartAsync())
+            bool started;
+            try
+            {
+                started = await Trial(next.TrialId).StartAsync();
+            }
+            catch (NoTrainerException)
+            {
+                // No trainer silo in the cluster yet: the reminder tries again.
+                Update(next.TrialId, t => t with { Status = TrialStatus.Pending });
+                break;
+            }
+            if (!started)
             {
                 var snapshot = await Trial(next.TrialId).GetAsync();
                 Update(next.TrialId, t => t with { Status = snapshot.Status });

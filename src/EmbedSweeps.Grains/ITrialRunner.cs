@@ -20,4 +20,10 @@ public interface ITrialRunner
     Task StopAsync(string key, int attempt);
 
     bool IsRunning(string key, int attempt);
+
+    /// <summary>Slots in use now (a worker started or waiting for its slot).</summary>
+    int Busy { get; }
+
+    /// <summary>Completes when <see cref="Busy"/> changes, or after <paramref name="timeout"/>.</summary>
+    Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

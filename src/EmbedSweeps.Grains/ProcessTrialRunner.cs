@@ -14,7 +14,7 @@ namespace EmbedSweeps.Grains;
 /// timeout passes, and reports a crash with the tail of its stderr. A retried attempt resumes from
 /// the trial's last checkpoint.
 /// </summary>
-public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions options, ILogger<ProcessTrialRunner> logger) : ITrialRunner
+public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions options, IArtifactStore artifacts, ILogger<ProcessTrialRunner> logger) : ITrialRunner
 {
     private const int StderrLines = 40;
     private readonly ConcurrentDictionary<(string Key, int Attempt), Process> running = new();
@@ -26,18 +26,46 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
 
     public bool IsRunning(string key, int attempt) => running.ContainsKey((key, attempt));
 
+    public int Busy => running.Count;
+
+    private readonly SemaphoreSlim changed = new(0);
+
+    public async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await changed.WaitAsync(timeout, cancellationToken);
+        while (changed.CurrentCount > 0) await changed.WaitAsync(0, cancellationToken); // coalesce a burst of changes
+    }
+
     public Task StartAsync(TrialLaunch launch)
     {
         if (options.Slots == 0) throw new InvalidOperationException($"silo {SiloName} has no trainer slots; trials run on silos with the trainer role.");
-        var directory = Path.GetFullPath(Path.Combine(options.TrialsRoot, Safe(launch.Sweep), Safe(launch.TrialId)));
+        // A placeholder so IsRunning is true from the moment the grain records the attempt.
+        running[(launch.Key, launch.Attempt)] = new Process();
+        changed.Release();
+        _ = Task.Run(() => RunAsync(launch));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the worker's spec; a retry resumes from the newest checkpoint, here or in the artifact store.</summary>
+    private async Task<(string Spec, string Model)> PrepareAsync(TrialLaunch launch)
+    {
+        var directory = Path.GetFullPath(Path.Combine(options.TrialsRoot, StorageKeys.Safe(launch.Sweep), StorageKeys.Safe(launch.TrialId)));
         Directory.CreateDirectory(directory);
         var spec = Path.Combine(directory, $"trial-attempt-{launch.Attempt}.json");
         var model = Path.Combine(directory, "model");
-        // A first attempt starts clean (the folder may hold another deployment's run); a retry resumes
-        // from the newest step checkpoint its predecessor wrote, if any.
+        // A first attempt starts clean (the folder may hold another deployment's run).
         if (launch.Attempt == 1 && Directory.Exists(model)) Directory.Delete(model, recursive: true);
         var checkpoints = Path.Combine(model, "checkpoints");
-        var hasCheckpoint = Directory.Exists(checkpoints) && Directory.EnumerateDirectories(checkpoints, "step-*").Any(d => !d.EndsWith(".partial", StringComparison.Ordinal));
+        var hasCheckpoint = HasCheckpoint(checkpoints);
+        if (!hasCheckpoint && launch.Attempt > 1)
+        {
+            // The earlier attempt ran on another silo (this one's was killed, or it is new): fetch its checkpoint.
+            try { hasCheckpoint = await artifacts.DownloadLatestCheckpointAsync(launch.Sweep, launch.TrialId, checkpoints, CancellationToken.None); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning(e, "Trial {Key}: no checkpoint could be fetched; attempt {Attempt} starts from the beginning", launch.Key, launch.Attempt);
+            }
+        }
         var document = new JsonObject
         {
             ["trial_id"] = launch.TrialId,
@@ -49,12 +77,12 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             ["settings"] = JsonNode.Parse(launch.SettingsJson),
             ["exit_with_parent"] = true,
         };
-        File.WriteAllText(spec, document.ToJsonString());
-        // A placeholder so IsRunning is true from the moment the grain records the attempt.
-        running[(launch.Key, launch.Attempt)] = new Process();
-        _ = Task.Run(() => RunAsync(launch, spec));
-        return Task.CompletedTask;
+        await File.WriteAllTextAsync(spec, document.ToJsonString());
+        return (spec, model);
     }
+
+    private static bool HasCheckpoint(string checkpoints) =>
+        Directory.Exists(checkpoints) && Directory.EnumerateDirectories(checkpoints, "step-*").Any(d => !d.EndsWith(".partial", StringComparison.Ordinal));
 
     public Task StopAsync(string key, int attempt)
     {
@@ -62,14 +90,16 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         return Task.CompletedTask;
     }
 
-    private async Task RunAsync(TrialLaunch launch, string spec)
+    private async Task RunAsync(TrialLaunch launch)
     {
         var trial = grains.GetGrain<ITrialGrain>(launch.Key);
         var stderr = new Queue<string>();
         var gotResult = false;
+        var uploads = new ArtifactUploads(artifacts, launch, logger);
         await slots.WaitAsync();
         try
         {
+            var (spec, _) = await PrepareAsync(launch);
             var start = new ProcessStartInfo(options.WorkerProgram)
             {
                 // stdin is a pipe the worker watches: if this silo dies, the pipe closes and the worker exits
@@ -98,7 +128,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             using var timeout = new CancellationTokenSource(launch.Timeout);
             using var _ = timeout.Token.Register(() => Kill(process));
             while (await process.StandardOutput.ReadLineAsync() is { } line)
-                gotResult |= await RelayAsync(trial, launch, line);
+                gotResult |= await RelayAsync(trial, launch, line, uploads);
             await process.WaitForExitAsync();
 
             if (!running.ContainsKey((launch.Key, launch.Attempt))) return; // stopped on purpose
@@ -116,11 +146,12 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         {
             running.TryRemove((launch.Key, launch.Attempt), out _);
             slots.Release();
+            changed.Release();
         }
     }
 
     /// <summary>Turns one worker line into grain calls; returns true for the final result.</summary>
-    private async Task<bool> RelayAsync(ITrialGrain trial, TrialLaunch launch, string line)
+    private async Task<bool> RelayAsync(ITrialGrain trial, TrialLaunch launch, string line, ArtifactUploads uploads)
     {
         JsonObject? message;
         try { message = JsonNode.Parse(line) as JsonObject; }
@@ -139,9 +170,14 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
                 await trial.ReportAsync(launch.Attempt, points);
                 return false;
+            case "checkpoint":
+                if (message["path"]?.GetValue<string>() is { } checkpoint) uploads.Checkpoint(checkpoint);
+                return false;
             case "result":
                 var metrics = Numbers(message["metrics"]).ToDictionary(m => m.Key, m => m.Value);
-                await trial.CompleteAsync(launch.Attempt, metrics, message["output"]?.GetValue<string>() ?? "");
+                var output = message["output"]?.GetValue<string>() ?? "";
+                var uri = output.Length > 0 ? await uploads.ModelAsync(output) : null;
+                await trial.CompleteAsync(launch.Attempt, metrics, output, uri);
                 return true;
             case "error":
                 await trial.FailAsync(launch.Attempt, message["message"]?.GetValue<string>() ?? "the worker reported an error");
@@ -172,7 +208,4 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
     {
         lock (lines) return lines.Count == 0 ? "(no output on stderr)" : string.Join(" | ", lines.TakeLast(8));
     }
-
-    // Trial ids and sweep names are validated, but a path must never escape the trials root.
-    private static string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
 }

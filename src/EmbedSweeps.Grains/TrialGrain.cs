@@ -1,4 +1,5 @@
 using EmbedSweeps.Abstractions;
+using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedSweeps.Grains;
@@ -9,6 +10,7 @@ namespace EmbedSweeps.Grains;
 /// thought dead, or a retried run) cannot overwrite a newer one. A reminder checks that a running
 /// attempt still has a live worker, so a trial is never left Running forever.
 /// </summary>
+[TrainerPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", StorageNames.Trials)] IPersistentState<TrialState> state,
     ITrialRunner runner, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
@@ -43,11 +45,19 @@ public sealed class TrialGrain(
             Created = true, SettingsJson = settingsJson, Objective = objective, Device = device, Timeout = timeout, MaxFailures = maxFailures,
         };
         await state.WriteStateAsync();
+        // Created at submission, started later: leave so that the start places it on the trainer with a free slot then.
+        DeactivateOnIdle();
     }
 
     public async Task<bool> StartAsync()
     {
         if (!state.State.Created || state.State.Status.IsFinal()) return false;
+        if (runner.Slots == 0)
+        {
+            // Placed here because no trainer silo was up: leave, so the next start is placed on one.
+            DeactivateOnIdle();
+            throw new NoTrainerException($"no silo with the trainer role is running to start trial {Key}; start one with `embedsweeps silo --role trainer`.");
+        }
         state.State = state.State with
         {
             Status = TrialStatus.Running, Attempt = state.State.Attempt + 1, StartedAt = state.State.StartedAt ?? DateTimeOffset.UtcNow,
@@ -77,12 +87,12 @@ public sealed class TrialGrain(
         return true;
     }
 
-    public async Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath)
+    public async Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath, string? modelUri)
     {
         if (!IsCurrent(attempt)) return false;
         await EndAsync(state.State with
         {
-            Status = TrialStatus.Succeeded, FinalMetrics = new Dictionary<string, double>(metrics), OutputPath = outputPath, EndedAt = DateTimeOffset.UtcNow,
+            Status = TrialStatus.Succeeded, FinalMetrics = new Dictionary<string, double>(metrics), OutputPath = outputPath, ModelUri = modelUri, EndedAt = DateTimeOffset.UtcNow,
         });
         return true;
     }
@@ -120,7 +130,7 @@ public sealed class TrialGrain(
 
     public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
         state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
-        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures));
+        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

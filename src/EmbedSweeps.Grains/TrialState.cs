@@ -22,4 +22,7 @@ public sealed record TrialState
     [Id(13)] public DateTimeOffset? EndedAt { get; init; }
     [Id(14)] public string? Silo { get; init; }
     [Id(15)] public string? OutputPath { get; init; }
+
+    /// <summary>The model in the artifact store (blob), where every machine can fetch it.</summary>
+    [Id(16)] public string? ModelUri { get; init; }
 }

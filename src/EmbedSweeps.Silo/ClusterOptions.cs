@@ -14,8 +14,13 @@ public sealed record EmbedSweepsClusterOptions
     /// <summary>Table-name prefix and blob container for this deployment (tests use one per run).</summary>
     public string StoragePrefix { get; init; } = "embedsweeps";
 
-    /// <summary>True: one silo on loopback for the duration of a command; false: join others through Azure Table membership.</summary>
+    /// <summary>
+    /// True: a silo for the duration of one command, on loopback only; false: a long-lived silo reachable
+    /// from other machines. Both join the cluster through the Azure Table membership.
+    /// </summary>
     public bool Embedded { get; init; } = true;
+
+    public string MembershipTable => StoragePrefix + "Membership";
 
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;

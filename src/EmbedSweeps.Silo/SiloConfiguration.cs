@@ -1,6 +1,8 @@
+using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using EmbedSweeps.Grains;
+using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
@@ -15,10 +17,11 @@ public static class SiloConfiguration
         var prefix = options.StoragePrefix;
         silo.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
 
-        // Development runs one silo on loopback; production silos find each other through the membership table.
-        if (options.Embedded) silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-        else silo.UseAzureStorageClustering(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Membership"; })
-                 .ConfigureEndpoints(options.SiloPort, options.GatewayPort);
+        // Every silo joins through the membership table, so a command's embedded silo and long-lived silos
+        // form one cluster (never two clusters activating the same grains on the same storage).
+        silo.UseAzureStorageClustering(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = options.MembershipTable; });
+        if (options.Embedded) silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        else silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
 
         // Small state in tables; trial timelines and experiment trial lists in blobs (they grow).
         silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-trials"; });
@@ -26,12 +29,22 @@ public static class SiloConfiguration
         silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Registry"; });
         silo.UseAzureTableReminderService(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Reminders"; });
 
-        var slots = options.Roles.Contains("trainer") ? runner.Slots : 0;
+        var slots = options.Roles.Contains(SiloRoles.Trainer) ? runner.Slots : 0;
+        silo.AddTrainerPlacement(options.Roles, slots);
         silo.ConfigureServices(services =>
         {
             services.AddSingleton(runner with { Slots = slots });
             services.AddSingleton<ITrialRunner, ProcessTrialRunner>();
+            services.AddSingleton<IArtifactStore>(BlobArtifactStore.For(options));
         });
         return silo;
+    }
+
+    /// <summary>A client of a running cluster: finds its gateways in the membership table.</summary>
+    public static IClientBuilder AddEmbedSweepsClient(this IClientBuilder client, EmbedSweepsClusterOptions options)
+    {
+        client.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
+        client.UseAzureStorageClustering(o => { o.TableServiceClient = new TableServiceClient(options.ConnectionString); o.TableName = options.MembershipTable; });
+        return client;
     }
 }

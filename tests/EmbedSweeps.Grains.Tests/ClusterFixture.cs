@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using EmbedSweeps.Grains.Placement;
 using Orleans.TestingHost;
 
 namespace EmbedSweeps.Grains.Tests;
@@ -25,6 +26,7 @@ public sealed class ClusterFixture : IDisposable
             .AddMemoryGrainStorage(StorageNames.Experiments)
             .AddMemoryGrainStorage(StorageNames.Registry)
             .UseInMemoryReminderService()
+            .AddTrainerPlacement(["trainer", "web"], 4)
             .ConfigureServices(services => services.AddSingleton<ITrialRunner, ScriptedTrialRunner>());
     }
 }

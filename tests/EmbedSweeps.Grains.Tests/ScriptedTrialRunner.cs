@@ -47,7 +47,7 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
                     await trial.ReportAsync(launch.Attempt, [new MetricPoint(step, launch.Objective, Value(launch.SettingsJson, step))]);
                 }
                 await Task.Delay(StepDelay, cancellation.Token);
-                await trial.CompleteAsync(launch.Attempt, new Dictionary<string, double> { [launch.Objective] = Value(launch.SettingsJson, 300) }, $"/models/{launch.TrialId}");
+                await trial.CompleteAsync(launch.Attempt, new Dictionary<string, double> { [launch.Objective] = Value(launch.SettingsJson, 300) }, $"/models/{launch.TrialId}", null);
             }
             catch (OperationCanceledException)
             {
@@ -68,6 +68,10 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
     }
 
     public bool IsRunning(string key, int attempt) => running.ContainsKey((key, attempt));
+
+    public int Busy => running.Count;
+
+    public Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -22,7 +22,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
         await trial.StartAsync();
 
         Assert.False(await trial.ReportAsync(attempt: 0, [new MetricPoint(1, "m", 99)]));
-        Assert.False(await trial.CompleteAsync(attempt: 7, new Dictionary<string, double> { ["m"] = 99 }, "/x"));
+        Assert.False(await trial.CompleteAsync(attempt: 7, new Dictionary<string, double> { ["m"] = 99 }, "/x", null));
         Assert.DoesNotContain((await trial.GetAsync()).Timeline, p => p.Value == 99);
     }
 

@@ -9,12 +9,19 @@ using Microsoft.Extensions.Logging;
 namespace EmbedSweeps.Cli.Cluster;
 
 /// <summary>
-/// An embedded silo for the duration of one command (roles trainer + web, or web only), on the
-/// configured storage, so a sweep can run and be inspected with nothing else started.
+/// The cluster for one command. When a cluster is running on the configured storage (a live silo in
+/// its membership table) the command connects to it as a client; otherwise it hosts a silo of its own
+/// for its duration (roles trainer + web, or web only), which joins through the same table — so a
+/// second command started meanwhile becomes its client instead of a rival silo.
 /// </summary>
-internal sealed class ClusterSession(IHost host) : IAsyncDisposable
+internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposable
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
     public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>True when this command hosts the silo: its trials stop when the command ends.</summary>
+    public bool Embedded => embedded;
 
     public static async Task<ClusterSession> StartAsync(bool trainer, CancellationToken cancellationToken)
     {
@@ -25,15 +32,38 @@ internal sealed class ClusterSession(IHost host) : IAsyncDisposable
         };
         if (await StorageProbe.ProblemAsync(options.ConnectionString, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
 
+        if (await LiveCluster.HasLiveSiloAsync(options, cancellationToken))
+        {
+            var client = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
+                .UseOrleansClient(c => c.AddEmbedSweepsClient(options).UseConnectionRetryFilter((_, _) => Task.FromResult(false)))
+                .Build();
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(ConnectTimeout);
+                await client.StartAsync(timeout.Token);
+                return new ClusterSession(client, embedded: false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Its silos listed as live did not answer (killed within the last minute): run our own.
+                Console.Error.WriteLine($"note: the cluster listed in storage did not answer ({e.Message.Split('\n')[0]}); starting a silo for this command.");
+                client.Dispose();
+            }
+        }
+
         var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : 1);
-        var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Error)
-                .AddFilter("Orleans", LogLevel.Critical))
+        var host = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();
         await host.StartAsync(cancellationToken);
-        return new ClusterSession(host);
+        return new ClusterSession(host, embedded: true);
     }
+
+    private static void Quiet(ILoggingBuilder logging) =>
+        // stderr only: stdout carries the command's output (--json).
+        logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
 
     private static int FreePort()
     {

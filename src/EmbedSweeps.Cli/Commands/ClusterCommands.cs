@@ -17,8 +17,8 @@ internal static class ClusterCommands
     {
         var file = new Argument<string>("file") { Description = "The sweep YAML file." };
         var json = new Option<bool>("--json") { Description = "Print the final leaderboard as JSON." };
-        var wait = new Option<bool>("--wait") { Description = "Show progress until the sweep ends (always so with the embedded silo)." };
-        var command = new Command("run", "Submit a sweep and run it on an embedded silo until it ends.") { file, wait, json };
+        var wait = new Option<bool>("--wait") { Description = "Show progress until the sweep ends (always so when no cluster is running and this command hosts the silo)." };
+        var command = new Command("run", "Submit a sweep: to the running cluster, or to a silo this command hosts until the sweep ends.") { file, wait, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var path = result.GetValue(file)!;
@@ -39,6 +39,12 @@ internal static class ClusterCommands
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
             var snapshot = await experiment.SubmitAsync(yaml, Path.GetFileName(path));
             Console.Error.WriteLine($"submitted {name}: {snapshot.Trials.Count} trial(s)");
+            if (!session.Embedded && !result.GetValue(wait))
+            {
+                Console.Error.WriteLine($"the running cluster trains it; follow with `embedsweeps sweep status {name}` or `embedsweeps leaderboard {name}`.");
+                if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = name, status = snapshot.Status.ToString().ToLowerInvariant(), trials = snapshot.Trials.Count }, Indented));
+                return CommandLine.Success;
+            }
             var last = "";
             while (snapshot.Status == ExperimentStatus.Running)
             {

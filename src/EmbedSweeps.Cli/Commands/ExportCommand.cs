@@ -2,6 +2,8 @@ using System.CommandLine;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Grains;
+using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -45,27 +47,31 @@ internal static class ExportCommand
         return command;
     }
 
-    /// <summary>The trained model directory of an alias or a SWEEP/TRIAL_ID, from the cluster.</summary>
+    /// <summary>
+    /// The trained model directory of an alias or a SWEEP/TRIAL_ID: the trainer's own folder when this is
+    /// that machine, otherwise a copy fetched from the artifact store (blob) into .embedsweeps/artifacts.
+    /// </summary>
     private static async Task<string> FromRegistryAsync(string? source, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(source)) throw new EmbedSweepsException("export: name an alias (champion), a SWEEP/TRIAL_ID, or --model NAME_OR_DIR.");
         await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
-        string? path;
-        if (source.Contains('/'))
-        {
-            var trial = await session.Client.GetGrain<ITrialGrain>(source).GetAsync();
-            if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
-            path = trial.OutputPath;
-        }
-        else
+        var key = source;
+        if (!source.Contains('/'))
         {
             var aliases = await session.Client.GetGrain<IModelRegistryGrain>("default").AliasesAsync();
-            path = aliases.TryGetValue(source, out var promotion)
-                ? promotion.OutputPath
+            key = aliases.TryGetValue(source, out var promotion)
+                ? promotion.TrialKey
                 : throw new EmbedSweepsException($"{source}: no such alias (aliases: {(aliases.Count == 0 ? "none yet; promote a trial first" : string.Join(", ", aliases.Keys))}).");
         }
-        return path is { Length: > 0 } && Directory.Exists(path)
-            ? path
-            : throw new EmbedSweepsException($"{source}: its model folder {path} is not on this machine (models stay on the trainer that produced them).");
+        var trial = await session.Client.GetGrain<ITrialGrain>(key).GetAsync();
+        if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
+        if (trial.OutputPath is { Length: > 0 } local && Directory.Exists(local)) return local;
+
+        var copy = Path.Combine(Directory.GetCurrentDirectory(), ".embedsweeps", "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
+        if (Directory.Exists(copy)) return copy;
+        var store = BlobArtifactStore.For(EmbedSweepsClusterOptions.FromEnvironment());
+        return await store.DownloadModelAsync(trial.Sweep, trial.TrialId, copy, cancellationToken)
+            ? copy
+            : throw new EmbedSweepsException($"{source}: its model is neither on this machine ({trial.OutputPath}) nor in the artifact store (the trainer could not upload it); export it on the trainer that produced it.");
     }
 }
