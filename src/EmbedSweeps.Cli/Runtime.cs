@@ -10,4 +10,8 @@ internal static class Runtime
     public static EmbedSweepsSettings Settings => LazySettings.Value;
     public static ModelResolver Models => new(Settings);
     public static DatasetResolver Datasets => new(Settings);
+
+    /// <summary>This deployment's working files (trials, fetched artifacts): .embedsweeps beside the settings file, or in the current folder.</summary>
+    public static string StateDirectory =>
+        Path.Combine(Settings.Source is { } source ? Path.GetDirectoryName(source)! : Directory.GetCurrentDirectory(), ".embedsweeps");
 }

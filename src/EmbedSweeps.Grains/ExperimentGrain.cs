@@ -3,6 +3,7 @@ using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
 using EmbedSweeps.Sweeps.EarlyTermination;
 using EmbedSweeps.Sweeps.Expansion;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace EmbedSweeps.Grains;
@@ -15,7 +16,8 @@ namespace EmbedSweeps.Grains;
 /// </summary>
 [Reentrant]
 public sealed class ExperimentGrain(
-    [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state) : Grain, IExperimentGrain, IRemindable
+    [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
+    IOptions<SchedulingOptions> scheduling) : Grain, IExperimentGrain, IRemindable
 {
     private const string ScheduleReminder = "schedule";
     private SweepDefinition? sweep;
@@ -53,7 +55,7 @@ public sealed class ExperimentGrain(
         };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ISweepIndexGrain>("default").AddAsync(Name);
-        await this.RegisterOrUpdateReminder(ScheduleReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await TickAsync();
         return Snapshot();
     }
@@ -154,6 +156,7 @@ public sealed class ExperimentGrain(
         var definition = Definition();
         // Baselines are not trained, so they are not competitors for early termination.
         if (definition is null || state.State.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
+        state.State.Reports.RemoveAll(r => r.TrialId == trialId && r.Step == step); // a retried attempt replays steps
         state.State.Reports.Add(new ReportRecord(trialId, step, value));
         await state.WriteStateAsync();
         var reports = state.State.Reports.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList();

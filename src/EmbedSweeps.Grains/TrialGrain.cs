@@ -1,6 +1,7 @@
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EmbedSweeps.Grains;
 
@@ -13,7 +14,7 @@ namespace EmbedSweeps.Grains;
 [TrainerPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", StorageNames.Trials)] IPersistentState<TrialState> state,
-    ITrialRunner runner, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
+    ITrialRunner runner, IOptions<SchedulingOptions> scheduling, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
 {
     private const string LivenessReminder = "liveness";
 
@@ -64,7 +65,7 @@ public sealed class TrialGrain(
             Silo = runner.SiloName, Failure = null,
         };
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(LivenessReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(LivenessReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await runner.StartAsync(new TrialLaunch(Key, TrialId, Sweep, state.State.Attempt, state.State.Objective, state.State.SettingsJson,
             state.State.Device, state.State.Timeout));
         return true;
@@ -73,7 +74,13 @@ public sealed class TrialGrain(
     public async Task<bool> ReportAsync(int attempt, IReadOnlyList<MetricPoint> points)
     {
         if (!IsCurrent(attempt)) return false;
-        state.State.Timeline.AddRange(points);
+        // One value per (step, metric): a retried attempt that replays steps replaces the earlier values instead of doubling the curve.
+        foreach (var point in points)
+        {
+            var index = state.State.Timeline.FindIndex(p => p.Step == point.Step && p.Name == point.Name);
+            if (index >= 0) state.State.Timeline[index] = point;
+            else state.State.Timeline.Add(point);
+        }
         await state.WriteStateAsync();
         foreach (var point in points.Where(p => p.Name == state.State.Objective))
         {

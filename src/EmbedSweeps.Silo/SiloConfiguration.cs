@@ -14,7 +14,6 @@ public static class SiloConfiguration
     public static ISiloBuilder AddEmbedSweepsSilo(this ISiloBuilder silo, EmbedSweepsClusterOptions options, TrialRunnerOptions runner)
     {
         var connection = options.ConnectionString;
-        var prefix = options.StoragePrefix;
         silo.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
 
         // Every silo joins through the membership table, so a command's embedded silo and long-lived silos
@@ -23,11 +22,7 @@ public static class SiloConfiguration
         if (options.Embedded) silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         else silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
 
-        // Small state in tables; trial timelines and experiment trial lists in blobs (they grow).
-        silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-trials"; });
-        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-experiments"; });
-        silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Registry"; });
-        silo.UseAzureTableReminderService(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Reminders"; });
+        silo.AddEmbedSweepsStorage(options);
 
         var slots = options.Roles.Contains(SiloRoles.Trainer) ? runner.Slots : 0;
         silo.AddTrainerPlacement(options.Roles, slots);
@@ -37,6 +32,19 @@ public static class SiloConfiguration
             services.AddSingleton<ITrialRunner, ProcessTrialRunner>();
             services.AddSingleton<IArtifactStore>(BlobArtifactStore.For(options));
         });
+        return silo;
+    }
+
+    /// <summary>Grain state and reminders on the deployment's storage account (also used alone by the grain tests).</summary>
+    public static ISiloBuilder AddEmbedSweepsStorage(this ISiloBuilder silo, EmbedSweepsClusterOptions options)
+    {
+        var connection = options.ConnectionString;
+        var prefix = options.StoragePrefix;
+        // Small state in tables; trial timelines and experiment trial lists in blobs (they grow).
+        silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-trials"; });
+        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-experiments"; });
+        silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Registry"; });
+        silo.UseAzureTableReminderService(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Reminders"; });
         return silo;
     }
 

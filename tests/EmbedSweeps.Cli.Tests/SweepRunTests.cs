@@ -1,78 +1,22 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using EmbedSweeps.Embeddings.IO;
-using EmbedSweeps.Embeddings.Models;
-using EmbedSweeps.Embeddings.Models.Bert;
-using EmbedSweeps.Embeddings.Pooling;
 
 namespace EmbedSweeps.Cli.Tests;
 
 [Collection(CliCollection.Name)]
 public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
 {
-    private readonly Dictionary<string, string?> previous = new();
+    private readonly ClusterEnvironment environment;
 
-    public SweepRunTests(AzuriteFixture azurite)
-    {
-        Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
-        Set("EMBEDSWEEPS__STORAGE__PREFIX", "t" + Guid.NewGuid().ToString("N")[..10]);
-        Set("EMBEDSWEEPS_WORKER", Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"));
-    }
+    public SweepRunTests(AzuriteFixture azurite) => environment = new ClusterEnvironment(azurite);
 
-    private void Set(string name, string value)
-    {
-        previous[name] = Environment.GetEnvironmentVariable(name);
-        Environment.SetEnvironmentVariable(name, value);
-    }
-
-    public void Dispose()
-    {
-        foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
-    }
-
-    /// <summary>A randomly initialised 2-layer, 32-wide BERT with the MiniLM vocabulary.</summary>
-    private static string TinyModel()
-    {
-        var directory = CliRunner.NewTemporaryDirectory();
-        var config = new BertConfig
-        {
-            HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 64, MaxPositionEmbeddings = 64, Raw = new JsonObject { ["model_type"] = "bert" },
-        };
-        TorchSharp.torch.manual_seed(3);
-        using var model = new BertModel(config, withPooler: false);
-        config.Save(Path.Combine(directory, "config.json"));
-        Safetensors.Save(Path.Combine(directory, Safetensors.FileName), model.named_parameters().Select(p => new KeyValuePair<string, TorchSharp.torch.Tensor>(p.name, p.parameter)));
-        foreach (var file in new[] { "vocab.txt", "tokenizer_config.json" })
-            File.Copy(Path.Combine(CliRunner.Shared, "models", "all-MiniLM-L6-v2", file), Path.Combine(directory, file));
-        new SentenceTransformerLayout(PoolingConfig.Mean(32), Normalize: true, MaxSeqLength: 32, PoolingFolder: "1_Pooling").Write(directory, 32);
-        return directory;
-    }
-
-    /// <summary>A 2×2 grid (cosine/cosent × two learning rates) over the tiny model on STS-B, one trial at a time.</summary>
-    private static string TinySweep(string folder, string name, int maxSamples, int maxSteps)
-    {
-        var path = Path.Combine(folder, name + ".yaml");
-        File.WriteAllText(path, $"""
-            name: {name}
-            objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
-            parameters:
-              base_model: {TinyModel()}
-              loss: [cosine, cosent]
-              learning_rate: [1.0e-4, 1.0e-3]
-              batch_size: 8
-            data: {"{"} train: stsb, max_samples: {maxSamples} {"}"}
-            training: {"{"} max_steps: {maxSteps} {"}"}
-            limits: {"{"} max_trials: 4, max_concurrent_trials: 1, trial_timeout: 5m {"}"}
-            """);
-        return path;
-    }
+    public void Dispose() => environment.Dispose();
 
     [Fact]
     public void ATwoByTwoSweepRunsThroughRealWorkersAndCanBePromoted()
     {
         var folder = CliRunner.NewTemporaryDirectory();
-        var sweep = TinySweep(folder, "tiny-e2e", maxSamples: 64, maxSteps: 4);
+        var sweep = TinySweeps.Write(folder, "tiny-e2e", maxSamples: 64, maxSteps: 4);
         var clock = Stopwatch.StartNew();
 
         var run = CliRunner.Run("sweep", "run", sweep, "--json");
@@ -110,6 +54,14 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.Equal(trials[0].GetProperty("Objective").GetDouble(),
             scores.RootElement.GetProperty("metrics").GetProperty("stsb_validation_spearman_cosine").GetDouble(), 3);
 
+        // On another machine the trainer's folder is not there: export fetches the model from blob storage.
+        Directory.Delete(Path.Combine(CliRunner.RepositoryRoot, ".embedsweeps", "trials", "tiny-e2e"), recursive: true);
+        var fetched = Path.Combine(folder, "fetched");
+        var export = CliRunner.Run("export", $"tiny-e2e/{best}", "--output", fetched);
+        Assert.True(export.ExitCode == 0, export.Error);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(exported, "model.safetensors")), File.ReadAllBytes(Path.Combine(fetched, "model.safetensors")));
+        Assert.StartsWith("http://127.0.0.1:", trials[0].GetProperty("Model").GetString());
+
         // Resubmitting the same sweep is idempotent: nothing runs again.
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.Equal(0, again.ExitCode);
@@ -120,7 +72,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
     public void ASweepWhoseSiloIsKilledCarriesOnWhenRunAgain()
     {
         var folder = CliRunner.NewTemporaryDirectory();
-        var sweep = TinySweep(folder, "crash-e2e", maxSamples: 400, maxSteps: 50);
+        var sweep = TinySweeps.Write(folder, "crash-e2e", maxSamples: 400, maxSteps: 50);
 
         // A silo in its own process, killed with SIGKILL once a trial is under way.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

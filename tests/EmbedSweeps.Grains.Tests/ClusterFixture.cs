@@ -1,15 +1,23 @@
-using Microsoft.Extensions.DependencyInjection;
 using EmbedSweeps.Grains.Placement;
+using EmbedSweeps.Silo;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace EmbedSweeps.Grains.Tests;
 
-/// <summary>One in-process Orleans test cluster (memory storage and reminders) shared by the grain tests.</summary>
+/// <summary>
+/// One in-process Orleans test cluster shared by the grain tests, on the real storage wiring: Azure
+/// Blob/Table grain storage and Table reminders in Azurite, under a prefix of its own.
+/// </summary>
 public sealed class ClusterFixture : IDisposable
 {
+    private readonly AzuriteFixture azurite = new();
+
     public ClusterFixture()
     {
         var builder = new TestClusterBuilder(1);
+        builder.Properties["Storage:ConnectionString"] = azurite.ConnectionString;
+        builder.Properties["Storage:Prefix"] = "g" + Guid.NewGuid().ToString("N")[..10];
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         Cluster.Deploy();
@@ -17,15 +25,19 @@ public sealed class ClusterFixture : IDisposable
 
     public TestCluster Cluster { get; }
 
-    public void Dispose() => Cluster.StopAllSilos();
+    public void Dispose()
+    {
+        Cluster.StopAllSilos();
+        azurite.Dispose();
+    }
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo) => silo
-            .AddMemoryGrainStorage(StorageNames.Trials)
-            .AddMemoryGrainStorage(StorageNames.Experiments)
-            .AddMemoryGrainStorage(StorageNames.Registry)
-            .UseInMemoryReminderService()
+            .AddEmbedSweepsStorage(new EmbedSweepsClusterOptions
+            {
+                ConnectionString = silo.Configuration["Storage:ConnectionString"]!, StoragePrefix = silo.Configuration["Storage:Prefix"]!,
+            })
             .AddTrainerPlacement(["trainer", "web"], 4)
             .ConfigureServices(services => services.AddSingleton<ITrialRunner, ScriptedTrialRunner>());
     }

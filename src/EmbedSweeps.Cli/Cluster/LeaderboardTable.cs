@@ -8,7 +8,7 @@ namespace EmbedSweeps.Cli.Cluster;
 internal static class LeaderboardTable
 {
     public sealed record Row(int Rank, string TrialId, TrialStatus Status, IReadOnlyDictionary<string, string> Settings, IReadOnlyDictionary<string, double> Metrics,
-        double? Objective, bool Baseline, double? Gain, string? Failure);
+        double? Objective, bool Baseline, double? Gain, string? Failure, string? Silo, double? DurationSeconds, string? Model);
 
     public static async Task<List<Row>> BuildAsync(IClusterClient client, ExperimentSnapshot experiment)
     {
@@ -20,7 +20,9 @@ internal static class LeaderboardTable
             var values = settings.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
             rows.Add(new Row(0, trial.TrialId, snapshot.Status, values, snapshot.FinalMetrics,
                 snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null,
-                snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure));
+                snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure, snapshot.Silo,
+                snapshot is { StartedAt: { } started, EndedAt: { } ended } ? Math.Round((ended - started).TotalSeconds, 1) : null,
+                snapshot.ModelUri ?? snapshot.OutputPath));
         }
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null).ToDictionary(r => r.Settings.GetValueOrDefault("base_model", ""), r => r.Objective!.Value);

@@ -11,11 +11,10 @@ internal static class TrialWorkers
     public static TrialRunnerOptions Options(int slots)
     {
         var source = Runtime.Settings.Source;
-        var home = source is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(source)!;
         return new TrialRunnerOptions
         {
             Slots = slots,
-            TrialsRoot = Path.Combine(home, ".embedsweeps", "trials"),
+            TrialsRoot = Path.Combine(Runtime.StateDirectory, "trials"),
             WorkerProgram = Program(),
             WorkerArguments = Arguments(),
             WorkerEnvironment = source is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["EMBEDSWEEPS_SETTINGS"] = source },

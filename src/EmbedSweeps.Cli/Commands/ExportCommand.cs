@@ -67,7 +67,7 @@ internal static class ExportCommand
         if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
         if (trial.OutputPath is { Length: > 0 } local && Directory.Exists(local)) return local;
 
-        var copy = Path.Combine(Directory.GetCurrentDirectory(), ".embedsweeps", "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
+        var copy = Path.Combine(Runtime.StateDirectory, "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
         if (Directory.Exists(copy)) return copy;
         var store = BlobArtifactStore.For(EmbedSweepsClusterOptions.FromEnvironment());
         return await store.DownloadModelAsync(trial.Sweep, trial.TrialId, copy, cancellationToken)

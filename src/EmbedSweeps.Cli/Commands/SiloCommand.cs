@@ -35,8 +35,10 @@ internal static class SiloCommand
                 .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
                 .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
                 .Build();
-            Console.Error.WriteLine($"silo ({chosen}) joining cluster '{options.ClusterId}' on ports {options.SiloPort}/{options.GatewayPort}; Ctrl+C to stop.");
-            await host.RunAsync(cancellationToken);
+            Console.Error.WriteLine($"silo ({chosen}) joining cluster '{options.ClusterId}' on ports {options.SiloPort}/{options.GatewayPort} ...");
+            await host.StartAsync(cancellationToken);
+            Console.Error.WriteLine($"silo ({chosen}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
+            await host.WaitForShutdownAsync(cancellationToken);
             return CommandLine.Success;
         }));
         return command;

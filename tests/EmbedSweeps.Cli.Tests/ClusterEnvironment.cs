@@ -1,0 +1,31 @@
+namespace EmbedSweeps.Cli.Tests;
+
+/// <summary>
+/// Points the CLI (in-process and child processes, which inherit the environment) at the test's
+/// Azurite with a fresh table/container prefix, and workers at the built CLI; restores on dispose.
+/// </summary>
+internal sealed class ClusterEnvironment : IDisposable
+{
+    private readonly Dictionary<string, string?> previous = new();
+
+    public ClusterEnvironment(AzuriteFixture azurite)
+    {
+        Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
+        Set("EMBEDSWEEPS__STORAGE__PREFIX", Prefix);
+        Set("EMBEDSWEEPS_WORKER", Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"));
+    }
+
+    public string Prefix { get; }
+
+    private void Set(string name, string value)
+    {
+        previous[name] = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EmbedSweeps.Cli.Tests;
+
+/// <summary>Long-lived silos in their own processes: CLI commands become their clients, and trials run only on the trainer.</summary>
+[Collection(CliCollection.Name)]
+public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly ClusterEnvironment environment;
+
+    public LongLivedClusterTests(AzuriteFixture azurite) => environment = new ClusterEnvironment(azurite);
+
+    public void Dispose() => environment.Dispose();
+
+    [Fact]
+    public void TrialsRunOnlyOnTheTrainerSiloAndTheCommandIsAClient()
+    {
+        using var web = new SiloProcess("web", slots: 0);
+        using var trainer = new SiloProcess("trainer", slots: 2);
+        var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "cluster-e2e", maxSamples: 64, maxSteps: 4, concurrent: 2);
+
+        // Without --wait the command submits to the running cluster and returns.
+        var run = CliRunner.Run("sweep", "run", sweep);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("the running cluster trains it", run.Error);
+
+        var clock = Stopwatch.StartNew();
+        string status;
+        do
+        {
+            Thread.Sleep(1000);
+            status = CliRunner.Run("sweep", "status", "cluster-e2e").Output;
+        } while (!status.Contains("cluster-e2e: completed") && clock.Elapsed < TimeSpan.FromMinutes(3));
+        Assert.True(status.Contains("cluster-e2e: completed"), $"{status}\nweb:\n{web.Log}\ntrainer:\n{trainer.Log}");
+
+        var leaderboard = CliRunner.Run("leaderboard", "cluster-e2e", "--json");
+        Assert.True(leaderboard.ExitCode == 0, leaderboard.Error);
+        using var rows = JsonDocument.Parse(leaderboard.Output);
+        var trials = rows.RootElement.EnumerateArray().ToList();
+        Assert.Equal(5, trials.Count);
+        Assert.All(trials, t => Assert.EndsWith($":{trainer.Id}", t.GetProperty("Silo").GetString()));
+    }
+}

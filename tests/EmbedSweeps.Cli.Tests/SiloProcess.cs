@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EmbedSweeps.Cli.Tests;
+
+/// <summary>A long-lived <c>embedsweeps silo</c> in its own process, as a user would start one; stopped (SIGTERM, then SIGKILL) on dispose.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly List<string> log = [];
+
+    public SiloProcess(string role, int slots)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"), "silo", "--role", role, "--slots", $"{slots}",
+                     "--port", $"{FreePort()}", "--gateway-port", $"{FreePort()}" })
+            start.ArgumentList.Add(argument);
+        process = Process.Start(start)!;
+        var ready = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.Add(e.Data);
+            if (e.Data.Contains("ready")) ready.Set();
+        };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        if (!ready.Wait(TimeSpan.FromSeconds(90))) throw new TimeoutException($"the {role} silo did not start:\n{Log}");
+    }
+
+    public int Id => process.Id;
+
+    public string Log { get { lock (log) return string.Join("\n", log); } }
+
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: false);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", $"{process.Id}"])) term.WaitForExit();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(20))) process.Kill(entireProcessTree: true);
+        }
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EmbedSweeps.Testing;
+
+/// <summary>
+/// Azurite (the repository's pinned npm package) on free loopback ports with its own data folder, for
+/// tests that need Azure Storage; each test also uses its own table and container prefix. It can be
+/// stopped and started again on the same ports and data, to play a storage outage.
+/// </summary>
+public sealed class AzuriteFixture : IDisposable
+{
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private readonly (int Blob, int Queue, int Table) ports = (FreePort(), FreePort(), FreePort());
+    private readonly string data = Directory.CreateTempSubdirectory("embedsweeps-azurite-").FullName;
+    private Process? process;
+
+    public AzuriteFixture()
+    {
+        Start();
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
+                           $"BlobEndpoint=http://127.0.0.1:{ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports.Queue}/devstoreaccount1;" +
+                           $"TableEndpoint=http://127.0.0.1:{ports.Table}/devstoreaccount1;";
+    }
+
+    public string ConnectionString { get; }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public void Start()
+    {
+        var azurite = Path.Combine(RepositoryRoot, "node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite)) throw new InvalidOperationException($"{azurite} is missing: run `npm ci` in the repository (the CI script does).");
+        var start = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--silent", "--location", data, "--blobHost", "127.0.0.1", "--blobPort", $"{ports.Blob}",
+                     "--queueHost", "127.0.0.1", "--queuePort", $"{ports.Queue}", "--tableHost", "127.0.0.1", "--tablePort", $"{ports.Table}" })
+            start.ArgumentList.Add(argument);
+        process = Process.Start(start)!;
+        WaitForPort(ports.Table);
+        WaitForPort(ports.Blob);
+    }
+
+    /// <summary>Stops Azurite (its data stays); <see cref="Start"/> brings it back.</summary>
+    public void Stop()
+    {
+        if (process is null) return;
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        process.WaitForExit();
+        process.Dispose();
+        process = null;
+    }
+
+    public void Dispose() => Stop();
+
+    private static void WaitForPort(int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(200);
+            }
+        }
+        throw new TimeoutException($"Azurite did not listen on port {port} within 30 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "EmbedSweeps.sln"))) return directory.FullName;
+        throw new InvalidOperationException("EmbedSweeps.sln not found above the test binaries.");
+    }
+}
