@@ -56,7 +56,7 @@ internal static class ClusterCommands
                 if (line != last) Console.Error.WriteLine(line);
                 last = line;
             }
-            var rows = await LeaderboardTable.BuildAsync(session.Client, snapshot);
+            var rows = await EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
             else LeaderboardTable.Print(snapshot, rows, null);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
@@ -130,7 +130,7 @@ internal static class ClusterCommands
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            var rows = await LeaderboardTable.BuildAsync(session.Client, snapshot);
+            var rows = await EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows.Take(result.GetValue(top) ?? int.MaxValue), Indented));
             else LeaderboardTable.Print(snapshot, rows, result.GetValue(top));
             return CommandLine.Success;

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using EmbedSweeps.Abstractions;
+
+namespace EmbedSweeps.Web.Services;
+
+/// <summary>A sweep as the experiments page lists it.</summary>
+public sealed record ExperimentSummary(
+    string Name, ExperimentStatus Status, int Done, int Running, int Queued, int Failed, string Objective, double? BestValue, string? BestTrialId,
+    IReadOnlyList<string> BaseModels, DateTimeOffset? SubmittedAt, DateTimeOffset? FinishedAt)
+{
+    public int Total => Done + Running + Queued;
+}
+
+/// <summary>
+/// What the pages read from the cluster and the two things they change (promote, cancel). Changes
+/// are refused here — not only hidden in the UI — unless the caller is a signed-in administrator.
+/// </summary>
+public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin)
+{
+    public async Task<IReadOnlyList<ExperimentSummary>> ExperimentsAsync()
+    {
+        var names = await cluster.GetGrain<ISweepIndexGrain>("default").ListAsync();
+        var snapshots = await Task.WhenAll(names.Select(n => cluster.GetGrain<IExperimentGrain>(n).GetAsync()));
+        return snapshots.Select(Summarize).OrderByDescending(s => s.SubmittedAt).ToList();
+    }
+
+    public static ExperimentSummary Summarize(ExperimentSnapshot s)
+    {
+        var baseModels = s.Trials.Select(t => Leaderboard.Values(t.SettingsJson).GetValueOrDefault("base_model")).OfType<string>().Distinct().ToList();
+        return new ExperimentSummary(s.Name, s.Status, s.Trials.Count(t => t.Status.IsFinal()), s.Count(TrialStatus.Running), s.Count(TrialStatus.Pending),
+            s.Count(TrialStatus.Failed), s.Objective, s.BestValue, s.BestTrialId, baseModels, s.SubmittedAt, s.FinishedAt);
+    }
+
+    /// <summary>The sweep, or null when no sweep of that name was ever submitted.</summary>
+    public async Task<ExperimentSnapshot?> ExperimentAsync(string name)
+    {
+        var snapshot = await cluster.GetGrain<IExperimentGrain>(name).GetAsync();
+        return snapshot.Status == ExperimentStatus.NotSubmitted ? null : snapshot;
+    }
+
+    public Task<List<LeaderboardRow>> LeaderboardAsync(ExperimentSnapshot experiment) => Leaderboard.BuildAsync(cluster, experiment);
+
+    public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => cluster.GetGrain<ITrialGrain>($"{sweep}/{trialId}").GetAsync();
+
+    public async Task<IReadOnlyList<TrialSnapshot>> TrialsAsync(string sweep, IEnumerable<string> trialIds) =>
+        await Task.WhenAll(trialIds.Select(id => TrialAsync(sweep, id)));
+
+    public Task<IReadOnlyDictionary<string, Promotion>> AliasesAsync() => cluster.GetGrain<IModelRegistryGrain>("default").AliasesAsync();
+
+    public Task<IReadOnlyList<Promotion>> HistoryAsync() => cluster.GetGrain<IModelRegistryGrain>("default").HistoryAsync();
+
+    public async Task<Promotion> PromoteAsync(ClaimsPrincipal user, string sweep, string trialId, string alias)
+    {
+        admin.Demand(user, "promote a model");
+        return await cluster.GetGrain<IModelRegistryGrain>("default").PromoteAsync($"{sweep}/{trialId}", alias, $"{user.Identity!.Name} (web)");
+    }
+
+    public async Task CancelAsync(ClaimsPrincipal user, string sweep)
+    {
+        admin.Demand(user, "cancel a sweep");
+        await cluster.GetGrain<IExperimentGrain>(sweep).CancelAsync();
+    }
+}
