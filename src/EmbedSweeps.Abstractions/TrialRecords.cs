@@ -42,4 +42,5 @@ public sealed record TrialSnapshot(
     [property: Id(11)] string? Silo,
     [property: Id(12)] string? OutputPath,
     [property: Id(13)] int Failures,
-    [property: Id(14)] string? ModelUri);
+    [property: Id(14)] string? ModelUri,
+    [property: Id(15)] string? Objective = null);

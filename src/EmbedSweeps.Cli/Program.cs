@@ -22,5 +22,6 @@ public static class Program
             ClusterCommands.Promote(),
             ClusterCommands.Models(),
             SiloCommand.Create(),
+            ServeCommand.Create(),
         };
 }

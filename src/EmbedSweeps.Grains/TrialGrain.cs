@@ -137,7 +137,7 @@ public sealed class TrialGrain(
 
     public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
         state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
-        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri));
+        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri, state.State.Objective));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

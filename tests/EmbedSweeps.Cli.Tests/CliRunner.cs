@@ -3,8 +3,8 @@ namespace EmbedSweeps.Cli.Tests;
 /// <summary>Runs the CLI in-process with captured output; tests using it share one non-parallel collection.</summary>
 internal static class CliRunner
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-    public static string Shared => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+    public static string RepositoryRoot => TestPaths.RepositoryRoot;
+    public static string Shared => TestPaths.Shared;
 
     public sealed record Result(int ExitCode, string Output, string Error);
 
@@ -33,19 +33,7 @@ internal static class CliRunner
         }
     }
 
-    public static string NewTemporaryDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "embedsweeps-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "EmbedSweeps.sln"))) return directory.FullName;
-        throw new InvalidOperationException("EmbedSweeps.sln not found above the test binaries.");
-    }
+    public static string NewTemporaryDirectory() => TestPaths.NewTemporaryDirectory();
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

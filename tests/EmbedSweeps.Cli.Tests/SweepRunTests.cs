@@ -76,7 +76,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
 
         // A silo in its own process, killed with SIGKILL once a trial is under way.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"), "sweep", "run", sweep }) start.ArgumentList.Add(argument);
+        foreach (var argument in new[] { TestPaths.CliDll, "sweep", "run", sweep }) start.ArgumentList.Add(argument);
         using var silo = Process.Start(start)!;
         var progress = new List<string>();
         var trialRunning = new ManualResetEventSlim();

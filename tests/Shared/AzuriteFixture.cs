@@ -26,11 +26,9 @@ public sealed class AzuriteFixture : IDisposable
 
     public string ConnectionString { get; }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     public void Start()
     {
-        var azurite = Path.Combine(RepositoryRoot, "node_modules", ".bin", "azurite");
+        var azurite = Path.Combine(TestPaths.RepositoryRoot, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite)) throw new InvalidOperationException($"{azurite} is missing: run `npm ci` in the repository (the CI script does).");
         var start = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "--silent", "--location", data, "--blobHost", "127.0.0.1", "--blobPort", $"{ports.Blob}",
@@ -77,12 +75,5 @@ public sealed class AzuriteFixture : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "EmbedSweeps.sln"))) return directory.FullName;
-        throw new InvalidOperationException("EmbedSweeps.sln not found above the test binaries.");
     }
 }

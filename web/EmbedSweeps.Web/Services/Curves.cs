@@ -13,6 +13,13 @@ public static class Curves
         trials.SelectMany(t => t.Timeline.Select(p => p.Name)).Distinct()
             .OrderBy(m => m switch { "loss" => 0, "lr" => 2, _ => 1 }).ThenBy(m => m, StringComparer.Ordinal).ToList();
 
+    /// <summary>The metrics worth a chart: the training loss, the objective and the headline evaluations (the rest are in the tables).</summary>
+    public static IReadOnlyList<string> Charted(IEnumerable<TrialSnapshot> trials, string? objective) =>
+        Metrics(trials).Where(m => m == "loss" || m == objective || HeadlineMetrics.Contains(m)).ToList();
+
+    /// <summary>The evaluations every page leads with.</summary>
+    public static readonly IReadOnlyList<string> HeadlineMetrics = ["stsb_validation_spearman_cosine", "stsb_test_spearman_cosine", "banking77_accuracy", "banking77_f1"];
+
     /// <summary>One series per trial for <paramref name="metric"/>, ordered by step; trials without it are left out.</summary>
     public static IReadOnlyList<CurveSeries> For(IEnumerable<TrialSnapshot> trials, string metric) =>
         trials.Select(t => (t.TrialId, Points: t.Timeline.Where(p => p.Name == metric).OrderBy(p => p.Step).ToList()))

@@ -17,6 +17,9 @@ public static class Format
         _ => $"{Math.Floor(seconds.Value / 3600):F0} h {Math.Floor(seconds.Value % 3600 / 60):F0} m",
     };
 
+    /// <summary>A model's short name: the hub id's last part or the folder's name (the full name is the tooltip).</summary>
+    public static string ModelName(string model) => Path.GetFileName(model.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : model;
+
     public static string Time(DateTimeOffset? at) => at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "—";
 
     /// <summary>A column title from a metric name: stsb_validation_spearman_cosine → STS-B validation Spearman (cos).</summary>

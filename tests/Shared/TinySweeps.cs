@@ -4,15 +4,15 @@ using EmbedSweeps.Embeddings.Models;
 using EmbedSweeps.Embeddings.Models.Bert;
 using EmbedSweeps.Embeddings.Pooling;
 
-namespace EmbedSweeps.Cli.Tests;
+namespace EmbedSweeps.Testing;
 
 /// <summary>Sweeps small enough for tests: a tiny random BERT trained for a few steps on STS-B.</summary>
-internal static class TinySweeps
+public static class TinySweeps
 {
     /// <summary>A randomly initialised 2-layer, 32-wide BERT with the MiniLM vocabulary.</summary>
     public static string TinyModel()
     {
-        var directory = CliRunner.NewTemporaryDirectory();
+        var directory = TestPaths.NewTemporaryDirectory();
         var config = new BertConfig
         {
             HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 64, MaxPositionEmbeddings = 64, Raw = new JsonObject { ["model_type"] = "bert" },
@@ -22,7 +22,7 @@ internal static class TinySweeps
         config.Save(Path.Combine(directory, "config.json"));
         Safetensors.Save(Path.Combine(directory, Safetensors.FileName), model.named_parameters().Select(p => new KeyValuePair<string, TorchSharp.torch.Tensor>(p.name, p.parameter)));
         foreach (var file in new[] { "vocab.txt", "tokenizer_config.json" })
-            File.Copy(Path.Combine(CliRunner.Shared, "models", "all-MiniLM-L6-v2", file), Path.Combine(directory, file));
+            File.Copy(Path.Combine(TestPaths.Shared, "models", "all-MiniLM-L6-v2", file), Path.Combine(directory, file));
         new SentenceTransformerLayout(PoolingConfig.Mean(32), Normalize: true, MaxSeqLength: 32, PoolingFolder: "1_Pooling").Write(directory, 32);
         return directory;
     }

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace EmbedSweeps.Cli.Tests;
+namespace EmbedSweeps.Testing;
 
 /// <summary>A long-lived <c>embedsweeps silo</c> in its own process, as a user would start one; stopped (SIGTERM, then SIGKILL) on dispose.</summary>
-internal sealed class SiloProcess : IDisposable
+public sealed class SiloProcess : IDisposable
 {
     private readonly Process process;
     private readonly List<string> log = [];
@@ -13,7 +13,7 @@ internal sealed class SiloProcess : IDisposable
     public SiloProcess(string role, int slots)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"), "silo", "--role", role, "--slots", $"{slots}",
+        foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}",
                      "--port", $"{FreePort()}", "--gateway-port", $"{FreePort()}" })
             start.ArgumentList.Add(argument);
         process = Process.Start(start)!;

@@ -1,10 +1,10 @@
-namespace EmbedSweeps.Cli.Tests;
+namespace EmbedSweeps.Testing;
 
 /// <summary>
 /// Points the CLI (in-process and child processes, which inherit the environment) at the test's
 /// Azurite with a fresh table/container prefix, and workers at the built CLI; restores on dispose.
 /// </summary>
-internal sealed class ClusterEnvironment : IDisposable
+public sealed class ClusterEnvironment : IDisposable
 {
     private readonly Dictionary<string, string?> previous = new();
 
@@ -13,7 +13,7 @@ internal sealed class ClusterEnvironment : IDisposable
         Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
         Set("EMBEDSWEEPS__STORAGE__PREFIX", Prefix);
-        Set("EMBEDSWEEPS_WORKER", Path.Combine(AppContext.BaseDirectory, "embedsweeps.dll"));
+        Set("EMBEDSWEEPS_WORKER", TestPaths.CliDll);
     }
 
     public string Prefix { get; }

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EmbedSweeps.Web.Tests;
+
+/// <summary>
+/// The built web app in its own process, as `./embedsweeps serve` runs it: Development environment (so
+/// static assets are served from the build output), on a free loopback port, with an admin password.
+/// </summary>
+internal sealed class WebAppProcess : IDisposable
+{
+    public const string AdminPassword = "e2e-secret-password";
+    private readonly Process process;
+    private readonly List<string> log = [];
+
+    public WebAppProcess()
+    {
+        var configuration = TestPaths.Configuration;
+        var project = Path.Combine(TestPaths.RepositoryRoot, "web", "EmbedSweeps.Web");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "linux-x64", "EmbedSweeps.Web.dll");
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = project, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = Url;
+        start.Environment["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = AdminPassword;
+        process = Process.Start(start)!;
+        var started = new ManualResetEventSlim();
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (log) log.Add(line);
+            if (line.Contains("Application started")) started.Set();
+        }
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!started.Wait(TimeSpan.FromSeconds(90))) throw new TimeoutException($"the web app did not start:\n{Log}");
+    }
+
+    public string Url { get; }
+
+    public string Log { get { lock (log) return string.Join("\n", log); } }
+
+    public void Dispose()
+    {
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        process.WaitForExit();
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

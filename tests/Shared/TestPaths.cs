@@ -1,0 +1,34 @@
+namespace EmbedSweeps.Testing;
+
+/// <summary>Where the repository, the shared models and data, and scratch folders are for a test run.</summary>
+public static class TestPaths
+{
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>../shared: the local mirror of models and data sets (CI has it too).</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
+    /// <summary>The build configuration these tests were built in (Debug or Release).</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+
+    /// <summary>
+    /// The CLI as built in its own project (with its own runtimeconfig and dependencies): what silo and
+    /// worker processes run. A copy in a test's output may sit beside another framework's assemblies.
+    /// </summary>
+    public static string CliDll => Path.Combine(RepositoryRoot, "src", "EmbedSweeps.Cli", "bin", Configuration, "net10.0", "linux-x64", "embedsweeps.dll");
+
+    public static string NewTemporaryDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "EmbedSweeps.sln"))) return directory.FullName;
+        throw new InvalidOperationException("EmbedSweeps.sln not found above the test binaries.");
+    }
+}
