@@ -11,7 +11,11 @@ internal static class Runtime
     public static ModelResolver Models => new(Settings);
     public static DatasetResolver Datasets => new(Settings);
 
-    /// <summary>This deployment's working files (trials, fetched artifacts): .embedsweeps beside the settings file, or in the current folder.</summary>
+    /// <summary>
+    /// This deployment's working files (trials, fetched artifacts): EMBEDSWEEPS_HOME when set (containers
+    /// point it at a volume), else .embedsweeps beside the settings file, or in the current folder.
+    /// </summary>
     public static string StateDirectory =>
-        Path.Combine(Settings.Source is { } source ? Path.GetDirectoryName(source)! : Directory.GetCurrentDirectory(), ".embedsweeps");
+        Environment.GetEnvironmentVariable("EMBEDSWEEPS_HOME") is { Length: > 0 } home ? home
+            : Path.Combine(Settings.Source is { } source ? Path.GetDirectoryName(source)! : Directory.GetCurrentDirectory(), ".embedsweeps");
 }

@@ -19,7 +19,7 @@ public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifact
     private bool exists;
 
     public static BlobArtifactStore For(EmbedSweepsClusterOptions options) =>
-        new(new BlobServiceClient(options.ConnectionString).GetBlobContainerClient(options.StoragePrefix + "-artifacts"));
+        new(options.Blobs().GetBlobContainerClient(options.StoragePrefix + "-artifacts"));
 
     public string Location(string sweep, string trialId) => $"{container.Uri}/{Root(sweep, trialId)}model";
 

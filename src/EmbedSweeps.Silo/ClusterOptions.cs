@@ -1,3 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
 namespace EmbedSweeps.Silo;
 
 /// <summary>
@@ -11,6 +15,13 @@ public sealed record EmbedSweepsClusterOptions
 
     public string ConnectionString { get; init; } = DevelopmentStorage;
 
+    /// <summary>
+    /// A storage account reached with a managed identity instead of a key (env
+    /// <c>EMBEDSWEEPS__STORAGE__ACCOUNTNAME</c>): when set, the connection string is not used and the
+    /// identity needs the Storage Blob Data Contributor and Storage Table Data Contributor roles.
+    /// </summary>
+    public string? AccountName { get; init; }
+
     /// <summary>Table-name prefix and blob container for this deployment (tests use one per run).</summary>
     public string StoragePrefix { get; init; } = "embedsweeps";
 
@@ -21,6 +32,17 @@ public sealed record EmbedSweepsClusterOptions
     public bool Embedded { get; init; } = true;
 
     public string MembershipTable => StoragePrefix + "Membership";
+
+    /// <summary>Where the account is, for messages: the account name or the connection string's endpoint (never its key).</summary>
+    public string Describe() => AccountName is { } name ? $"storage account {name} (managed identity)" : "the storage connection string";
+
+    public TableServiceClient Tables(TableClientOptions? options = null) => AccountName is { } name
+        ? new TableServiceClient(new Uri($"https://{name}.table.core.windows.net"), new DefaultAzureCredential(), options)
+        : new TableServiceClient(ConnectionString, options);
+
+    public BlobServiceClient Blobs() => AccountName is { } name
+        ? new BlobServiceClient(new Uri($"https://{name}.blob.core.windows.net"), new DefaultAzureCredential())
+        : new BlobServiceClient(ConnectionString);
 
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
@@ -34,6 +56,7 @@ public sealed record EmbedSweepsClusterOptions
     public static EmbedSweepsClusterOptions FromEnvironment() => new()
     {
         ConnectionString = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING") is { Length: > 0 } value ? value : DevelopmentStorage,
+        AccountName = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__ACCOUNTNAME") is { Length: > 0 } account ? account : null,
         StoragePrefix = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX") is { Length: > 0 } prefix ? prefix : "embedsweeps",
     };
 }

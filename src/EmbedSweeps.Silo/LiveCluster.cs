@@ -14,7 +14,7 @@ public static class LiveCluster
 
     public static async Task<bool> HasLiveSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
     {
-        var table = new TableServiceClient(options.ConnectionString).GetTableClient(options.MembershipTable);
+        var table = options.Tables().GetTableClient(options.MembershipTable);
         var since = DateTimeOffset.UtcNow - Fresh;
         try
         {

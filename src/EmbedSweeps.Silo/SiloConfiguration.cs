@@ -13,12 +13,11 @@ public static class SiloConfiguration
 {
     public static ISiloBuilder AddEmbedSweepsSilo(this ISiloBuilder silo, EmbedSweepsClusterOptions options, TrialRunnerOptions runner)
     {
-        var connection = options.ConnectionString;
         silo.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
 
         // Every silo joins through the membership table, so a command's embedded silo and long-lived silos
         // form one cluster (never two clusters activating the same grains on the same storage).
-        silo.UseAzureStorageClustering(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = options.MembershipTable; });
+        silo.UseAzureStorageClustering(o => { o.TableServiceClient = options.Tables(); o.TableName = options.MembershipTable; });
         if (options.Embedded) silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         else silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
 
@@ -38,13 +37,12 @@ public static class SiloConfiguration
     /// <summary>Grain state and reminders on the deployment's storage account (also used alone by the grain tests).</summary>
     public static ISiloBuilder AddEmbedSweepsStorage(this ISiloBuilder silo, EmbedSweepsClusterOptions options)
     {
-        var connection = options.ConnectionString;
         var prefix = options.StoragePrefix;
         // Small state in tables; trial timelines and experiment trial lists in blobs (they grow).
-        silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-trials"; });
-        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = new BlobServiceClient(connection); o.ContainerName = prefix + "-experiments"; });
-        silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Registry"; });
-        silo.UseAzureTableReminderService(o => { o.TableServiceClient = new TableServiceClient(connection); o.TableName = prefix + "Reminders"; });
+        silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = options.Blobs(); o.ContainerName = prefix + "-trials"; });
+        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = options.Blobs(); o.ContainerName = prefix + "-experiments"; });
+        silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Registry"; });
+        silo.UseAzureTableReminderService(o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Reminders"; });
         return silo;
     }
 
@@ -52,7 +50,7 @@ public static class SiloConfiguration
     public static IClientBuilder AddEmbedSweepsClient(this IClientBuilder client, EmbedSweepsClusterOptions options)
     {
         client.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
-        client.UseAzureStorageClustering(o => { o.TableServiceClient = new TableServiceClient(options.ConnectionString); o.TableName = options.MembershipTable; });
+        client.UseAzureStorageClustering(o => { o.TableServiceClient = options.Tables(); o.TableName = options.MembershipTable; });
         return client;
     }
 }

@@ -30,7 +30,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             Roles = trainer ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { "web" },
             SiloPort = FreePort(), GatewayPort = FreePort(),
         };
-        if (await StorageProbe.ProblemAsync(options.ConnectionString, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
+        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
 
         if (await LiveCluster.HasLiveSiloAsync(options, cancellationToken))
         {

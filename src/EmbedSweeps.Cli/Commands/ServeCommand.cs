@@ -18,16 +18,22 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where the web app listens.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var role = new Option<string>("--role") { Description = "Roles of the silo it hosts when no cluster runs: all (trainer + web) or web.", DefaultValueFactory = _ => "all" };
         role.AcceptOnlyFromAmong("all", "web");
-        var command = new Command("serve", "Serve the web leaderboard (default http://127.0.0.1:5080).") { urls, role };
+        var hostSilo = new Option<bool>("--host-silo") { Description = "Always host a long-lived silo reachable from other machines (containers: the web service keeps the cluster up when trainers scale to zero)." };
+        var port = new Option<int>("--port") { Description = "Silo-to-silo port (with --host-silo).", DefaultValueFactory = _ => 11111 };
+        var gateway = new Option<int>("--gateway-port") { Description = "Client gateway port (with --host-silo).", DefaultValueFactory = _ => 30000 };
+        var command = new Command("serve", "Serve the web leaderboard (default http://127.0.0.1:5080).") { urls, role, hostSilo, port, gateway };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var web = Environment.GetEnvironmentVariable("EMBEDSWEEPS_WEB") is { Length: > 0 } path && File.Exists(path)
                 ? path
                 : throw new EmbedSweepsException("serve: the web app is not built here; run `./embedsweeps serve` from the repository (it publishes web/EmbedSweeps.Web), or set EMBEDSWEEPS_WEB to EmbedSweeps.Web.dll.");
-            await using var session = await ClusterSession.StartAsync(trainer: result.GetValue(role) == "all", cancellationToken);
-            Console.Error.WriteLine(session.Embedded
-                ? "no cluster was running: this command hosts a silo while it serves."
-                : "serving the cluster that is running on the configured storage.");
+            var trainer = result.GetValue(role) == "all";
+            await using IAsyncDisposable cluster = result.GetValue(hostSilo)
+                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: 1, cancellationToken)
+                : await ClusterSession.StartAsync(trainer, cancellationToken);
+            Console.Error.WriteLine(cluster is ClusterSession { Embedded: false }
+                ? "serving the cluster that is running on the configured storage."
+                : "this command hosts a silo while it serves.");
 
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(web)!, UseShellExecute = false };
             start.ArgumentList.Add(web);

@@ -1,9 +1,5 @@
 using System.CommandLine;
-using EmbedSweeps.Embeddings;
 using EmbedSweeps.Cli.Cluster;
-using EmbedSweeps.Silo;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -23,22 +19,8 @@ internal static class SiloCommand
         var command = new Command("silo", "Run a long-lived silo that joins the EmbedSweeps cluster.") { role, port, gateway, slots };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            var chosen = result.GetValue(role)!;
-            var options = EmbedSweepsClusterOptions.FromEnvironment() with
-            {
-                Embedded = false, SiloPort = result.GetValue(port), GatewayPort = result.GetValue(gateway),
-                Roles = chosen == "all" ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { chosen },
-            };
-            if (await StorageProbe.ProblemAsync(options.ConnectionString, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
-            var runner = TrialWorkers.Options(result.GetValue(slots));
-            using var host = Host.CreateDefaultBuilder()
-                .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-                .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
-                .Build();
-            Console.Error.WriteLine($"silo ({chosen}) joining cluster '{options.ClusterId}' on ports {options.SiloPort}/{options.GatewayPort} ...");
-            await host.StartAsync(cancellationToken);
-            Console.Error.WriteLine($"silo ({chosen}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
-            await host.WaitForShutdownAsync(cancellationToken);
+            await using var silo = await SiloHost.StartAsync(result.GetValue(role)!, result.GetValue(port), result.GetValue(gateway), result.GetValue(slots), cancellationToken);
+            await silo.WaitForShutdownAsync(cancellationToken);
             return CommandLine.Success;
         }));
         return command;

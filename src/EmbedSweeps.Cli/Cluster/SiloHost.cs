@@ -1,0 +1,41 @@
+using EmbedSweeps.Embeddings;
+using EmbedSweeps.Silo;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedSweeps.Cli.Cluster;
+
+/// <summary>
+/// A long-lived silo (<c>silo</c>, <c>serve --host-silo</c>): joins the cluster through the membership table
+/// of the configured storage, reachable from other machines on its ports, until stopped.
+/// </summary>
+internal sealed class SiloHost(IHost host) : IAsyncDisposable
+{
+    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int slots, CancellationToken cancellationToken)
+    {
+        var options = EmbedSweepsClusterOptions.FromEnvironment() with
+        {
+            Embedded = false, SiloPort = port, GatewayPort = gatewayPort,
+            Roles = role == "all" ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { role },
+        };
+        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
+        var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, TrialWorkers.Options(slots)))
+            .Build();
+        Console.Error.WriteLine($"silo ({role}) joining cluster '{options.ClusterId}' on ports {port}/{gatewayPort} ...");
+        await host.StartAsync(cancellationToken);
+        Console.Error.WriteLine($"silo ({role}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
+        return new SiloHost(host);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => host.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await host.StopAsync(timeout.Token); }
+        catch (OperationCanceledException) { }
+        host.Dispose();
+    }
+}
