@@ -17,6 +17,9 @@ public sealed record LeaderboardRow(
     double? DurationSeconds,
     string? Model)
 {
+    /// <summary>How many attempts the trial took (more than one after a crash, a timeout or a lost silo).</summary>
+    public int Attempts { get; init; }
+
     /// <summary>The swept parameters and their values (the settings that can differ between trials).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 }
@@ -34,7 +37,7 @@ public static class Leaderboard
                 snapshot.FinalMetrics, snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null,
                 snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure, snapshot.Silo,
                 snapshot is { StartedAt: { } started, EndedAt: { } ended } ? Math.Round((ended - started).TotalSeconds, 1) : null,
-                snapshot.ModelUri ?? snapshot.OutputPath) { Parameters = Values(trial.ParametersJson) })
+                snapshot.ModelUri ?? snapshot.OutputPath) { Parameters = Values(trial.ParametersJson), Attempts = snapshot.Attempt })
             .ToList();
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null)

@@ -17,7 +17,7 @@ namespace EmbedSweeps.Grains;
 [Reentrant]
 public sealed class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
-    IOptions<SchedulingOptions> scheduling) : Grain, IExperimentGrain, IRemindable
+    IOptions<SweepSchedulingOptions> scheduling) : Grain, IExperimentGrain, IRemindable
 {
     private const string ScheduleReminder = "schedule";
     private SweepDefinition? sweep;

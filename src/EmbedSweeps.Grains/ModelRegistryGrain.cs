@@ -20,6 +20,8 @@ public sealed class ModelRegistryGrain(
     {
         if (string.IsNullOrWhiteSpace(alias) || alias.Length > 64 || !alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new ArgumentException($"alias '{alias}': use letters, digits, '-' or '_' (at most 64).");
+        PayloadLimits.CheckTrialKey(trialKey);
+        if (promotedBy.Length > PayloadLimits.MaxNameLength) throw new ArgumentException("promotedBy: at most 128 characters.");
         var trial = await GrainFactory.GetGrain<ITrialGrain>(trialKey).GetAsync();
         if (trial is { Status: TrialStatus.Pending, Attempt: 0, SettingsJson: "{}" })
             throw new ArgumentException($"no trial {trialKey}; name it as SWEEP/TRIAL_ID from the leaderboard.");

@@ -109,6 +109,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             foreach (var argument in options.WorkerArguments.Concat(["trial-worker", "--spec", spec])) start.ArgumentList.Add(argument);
             foreach (var (name, value) in options.WorkerEnvironment) start.Environment[name] = value;
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.WorkerProgram}");
+            ClusterMetrics.WorkerStarted();
             if (!running.TryUpdate((launch.Key, launch.Attempt), process, running.GetValueOrDefault((launch.Key, launch.Attempt))!))
             {
                 Kill(process); // stopped before it started
@@ -133,19 +134,20 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
 
             if (!running.ContainsKey((launch.Key, launch.Attempt))) return; // stopped on purpose
             if (timeout.IsCancellationRequested)
-                await trial.FailAsync(launch.Attempt, $"timed out after {launch.Timeout} (limits.trial_timeout)");
+                await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, $"timed out after {launch.Timeout} (limits.trial_timeout)"), logger, $"{launch.Key}: fail");
             else if (!gotResult)
-                await trial.FailAsync(launch.Attempt, $"the worker exited with code {process.ExitCode}: {Tail(stderr)}");
+                await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, $"the worker exited with code {process.ExitCode}: {Tail(stderr)}"), logger, $"{launch.Key}: fail");
         }
         catch (Exception e)
         {
             logger.LogError(e, "Trial {Key} attempt {Attempt} could not run", launch.Key, launch.Attempt);
-            await trial.FailAsync(launch.Attempt, $"the worker could not run: {e.Message}");
+            await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, $"the worker could not run: {e.Message}"), logger, $"{launch.Key}: fail");
         }
         finally
         {
             running.TryRemove((launch.Key, launch.Attempt), out _);
             slots.Release();
+            ClusterMetrics.SlotFreed();
             changed.Release();
         }
     }
@@ -161,14 +163,12 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         switch (message["event"]?.GetValue<string>())
         {
             case "log":
-                await trial.ReportAsync(launch.Attempt, [
-                    new MetricPoint(step, "loss", message["loss"]!.GetValue<double>()),
-                    new MetricPoint(step, "lr", message["lr"]!.GetValue<double>()),
-                ]);
+                MetricPoint[] logged = [new(step, "loss", message["loss"]!.GetValue<double>()), new(step, "lr", message["lr"]!.GetValue<double>())];
+                await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, logged), logger, $"{launch.Key}: report");
                 return false;
             case "eval":
                 var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
-                await trial.ReportAsync(launch.Attempt, points);
+                await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, points), logger, $"{launch.Key}: report");
                 return false;
             case "checkpoint":
                 if (message["path"]?.GetValue<string>() is { } checkpoint) uploads.Checkpoint(checkpoint);
@@ -177,10 +177,11 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 var metrics = Numbers(message["metrics"]).ToDictionary(m => m.Key, m => m.Value);
                 var output = message["output"]?.GetValue<string>() ?? "";
                 var uri = output.Length > 0 ? await uploads.ModelAsync(output) : null;
-                await trial.CompleteAsync(launch.Attempt, metrics, output, uri);
+                await Patiently.CallAsync(() => trial.CompleteAsync(launch.Attempt, metrics, output, uri), logger, $"{launch.Key}: complete");
                 return true;
             case "error":
-                await trial.FailAsync(launch.Attempt, message["message"]?.GetValue<string>() ?? "the worker reported an error");
+                var reason = message["message"]?.GetValue<string>() ?? "the worker reported an error";
+                await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, reason), logger, $"{launch.Key}: fail");
                 return true;
             default:
                 return false;

@@ -14,7 +14,7 @@ namespace EmbedSweeps.Grains;
 [TrainerPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", StorageNames.Trials)] IPersistentState<TrialState> state,
-    ITrialRunner runner, IOptions<SchedulingOptions> scheduling, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
+    ITrialRunner runner, IOptions<SweepSchedulingOptions> scheduling, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
 {
     private const string LivenessReminder = "liveness";
 
@@ -31,8 +31,7 @@ public sealed class TrialGrain(
         if (state.State.Status == TrialStatus.Running && runner.Slots > 0 && !runner.IsRunning(Key, state.State.Attempt))
         {
             logger.LogWarning("Trial {Key} attempt {Attempt} lost its worker; starting a new attempt", Key, state.State.Attempt);
-            state.State = state.State with { Status = TrialStatus.Pending, Failure = $"attempt {state.State.Attempt} lost its worker (silo restart)" };
-            await state.WriteStateAsync(cancellationToken);
+            await SaveAsync(state.State with { Status = TrialStatus.Pending, Failure = $"attempt {state.State.Attempt} lost its worker (silo restart)" });
             await StartAsync();
         }
         await base.OnActivateAsync(cancellationToken);
@@ -40,12 +39,12 @@ public sealed class TrialGrain(
 
     public async Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures)
     {
+        PayloadLimits.CheckTrialKey(Key);
         if (state.State.Created) return; // idempotent: the trial id is a hash of these settings
-        state.State = new TrialState
+        await SaveAsync(new TrialState
         {
             Created = true, SettingsJson = settingsJson, Objective = objective, Device = device, Timeout = timeout, MaxFailures = maxFailures,
-        };
-        await state.WriteStateAsync();
+        });
         // Created at submission, started later: leave so that the start places it on the trainer with a free slot then.
         DeactivateOnIdle();
     }
@@ -59,12 +58,11 @@ public sealed class TrialGrain(
             DeactivateOnIdle();
             throw new NoTrainerException($"no silo with the trainer role is running to start trial {Key}; start one with `embedsweeps silo --role trainer`.");
         }
-        state.State = state.State with
+        await SaveAsync(state.State with
         {
             Status = TrialStatus.Running, Attempt = state.State.Attempt + 1, StartedAt = state.State.StartedAt ?? DateTimeOffset.UtcNow,
             Silo = runner.SiloName, Failure = null,
-        };
-        await state.WriteStateAsync();
+        });
         await this.RegisterOrUpdateReminder(LivenessReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await runner.StartAsync(new TrialLaunch(Key, TrialId, Sweep, state.State.Attempt, state.State.Objective, state.State.SettingsJson,
             state.State.Device, state.State.Timeout));
@@ -73,15 +71,22 @@ public sealed class TrialGrain(
 
     public async Task<bool> ReportAsync(int attempt, IReadOnlyList<MetricPoint> points)
     {
+        if (points.Count > PayloadLimits.MaxPointsPerReport)
+            throw new ArgumentException($"{Key}: {points.Count} points in one report is more than {PayloadLimits.MaxPointsPerReport}; nothing was stored.");
+        PayloadLimits.CheckMetrics(points.Select(p => p.Name).Distinct(), 0, Key);
         if (!IsCurrent(attempt)) return false;
-        // One value per (step, metric): a retried attempt that replays steps replaces the earlier values instead of doubling the curve.
+        if (state.State.Timeline.Count + points.Count > PayloadLimits.MaxTimelinePoints)
+            throw new ArgumentException($"{Key}: the timeline would pass {PayloadLimits.MaxTimelinePoints} points; log or evaluate less often (training.eval_steps).");
+        // One value per (step, metric): a retried attempt that replays steps — or a report retried after a
+        // storage error — replaces the earlier values instead of doubling the curve.
+        var timeline = new List<MetricPoint>(state.State.Timeline);
         foreach (var point in points)
         {
-            var index = state.State.Timeline.FindIndex(p => p.Step == point.Step && p.Name == point.Name);
-            if (index >= 0) state.State.Timeline[index] = point;
-            else state.State.Timeline.Add(point);
+            var index = timeline.FindIndex(p => p.Step == point.Step && p.Name == point.Name);
+            if (index >= 0) timeline[index] = point;
+            else timeline.Add(point);
         }
-        await state.WriteStateAsync();
+        await SaveAsync(state.State with { Timeline = timeline });
         foreach (var point in points.Where(p => p.Name == state.State.Objective))
         {
             var stop = await GrainFactory.GetGrain<IExperimentGrain>(Sweep).ReportMetricAsync(TrialId, point.Step, point.Value);
@@ -96,6 +101,9 @@ public sealed class TrialGrain(
 
     public async Task<bool> CompleteAsync(int attempt, IReadOnlyDictionary<string, double> metrics, string outputPath, string? modelUri)
     {
+        PayloadLimits.CheckMetrics(metrics.Keys, metrics.Count, Key);
+        if (outputPath.Length > PayloadLimits.MaxPathLength || modelUri?.Length > PayloadLimits.MaxPathLength)
+            throw new ArgumentException($"{Key}: the model location is longer than {PayloadLimits.MaxPathLength} characters.");
         if (!IsCurrent(attempt)) return false;
         await EndAsync(state.State with
         {
@@ -107,13 +115,13 @@ public sealed class TrialGrain(
     public async Task<bool> FailAsync(int attempt, string reason)
     {
         if (!IsCurrent(attempt)) return false;
+        reason = PayloadLimits.Reason(reason);
         var failures = state.State.Failures + 1;
         logger.LogWarning("Trial {Key} attempt {Attempt} failed: {Reason}", Key, attempt, reason);
         if (failures <= state.State.MaxFailures)
         {
             // Retry: a new attempt (resuming from the last checkpoint when the worker wrote one).
-            state.State = state.State with { Failures = failures, Failure = reason, Status = TrialStatus.Pending };
-            await state.WriteStateAsync();
+            await SaveAsync(state.State with { Failures = failures, Failure = reason, Status = TrialStatus.Pending });
             await StartAsync();
             return true;
         }
@@ -150,12 +158,30 @@ public sealed class TrialGrain(
             await FailAsync(state.State.Attempt, $"the worker of attempt {state.State.Attempt} is gone (its silo restarted or the process was lost)");
     }
 
+    /// <summary>
+    /// Stores a new state, or — when storage refuses the write — keeps the old one in memory too, so the
+    /// caller's retry finds the trial as storage has it (a result is never "taken" without being stored).
+    /// </summary>
+    private async Task SaveAsync(TrialState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+    }
+
     private bool IsCurrent(int attempt) => state.State.Status == TrialStatus.Running && attempt == state.State.Attempt;
 
     private async Task EndAsync(TrialState ended)
     {
-        state.State = ended;
-        await state.WriteStateAsync();
+        await SaveAsync(ended);
         await UnregisterAsync();
         ended.FinalMetrics.TryGetValue(ended.Objective, out var objective);
         var best = ended.Timeline.Where(p => p.Name == ended.Objective).Select(p => (double?)p.Value).LastOrDefault();

@@ -36,19 +36,35 @@ public sealed record EmbedSweepsClusterOptions
     /// <summary>Where the account is, for messages: the account name or the connection string's endpoint (never its key).</summary>
     public string Describe() => AccountName is { } name ? $"storage account {name} (managed identity)" : "the storage connection string";
 
-    public TableServiceClient Tables(TableClientOptions? options = null) => AccountName is { } name
-        ? new TableServiceClient(new Uri($"https://{name}.table.core.windows.net"), new DefaultAzureCredential(), options)
-        : new TableServiceClient(ConnectionString, options);
+    public TableServiceClient Tables(TableClientOptions? options = null)
+    {
+        options ??= new TableClientOptions();
+        options.AddPolicy(StorageRequestCounter.Tables, Azure.Core.HttpPipelinePosition.PerCall);
+        return AccountName is { } name
+            ? new TableServiceClient(new Uri($"https://{name}.table.core.windows.net"), new DefaultAzureCredential(), options)
+            : new TableServiceClient(ConnectionString, options);
+    }
 
-    public BlobServiceClient Blobs() => AccountName is { } name
-        ? new BlobServiceClient(new Uri($"https://{name}.blob.core.windows.net"), new DefaultAzureCredential())
-        : new BlobServiceClient(ConnectionString);
+    public BlobServiceClient Blobs()
+    {
+        var options = new BlobClientOptions();
+        options.AddPolicy(StorageRequestCounter.Blobs, Azure.Core.HttpPipelinePosition.PerCall);
+        return AccountName is { } name
+            ? new BlobServiceClient(new Uri($"https://{name}.blob.core.windows.net"), new DefaultAzureCredential(), options)
+            : new BlobServiceClient(ConnectionString, options);
+    }
 
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
     /// <summary>trainer, web or both.</summary>
     public IReadOnlySet<string> Roles { get; init; } = new HashSet<string> { "trainer", "web" };
+
+    /// <summary>
+    /// How often the schedule and liveness reminders fire (env <c>EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS</c>,
+    /// default 60): the longest a sweep waits to notice a lost silo or worker.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
     public string ServiceId { get; init; } = "embedsweeps";
     public string ClusterId { get; init; } = "embedsweeps";
@@ -57,6 +73,8 @@ public sealed record EmbedSweepsClusterOptions
     {
         ConnectionString = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING") is { Length: > 0 } value ? value : DevelopmentStorage,
         AccountName = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__ACCOUNTNAME") is { Length: > 0 } account ? account : null,
+        ReminderPeriod = int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS"), out var seconds) && seconds >= 1
+            ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1),
         StoragePrefix = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX") is { Length: > 0 } prefix ? prefix : "embedsweeps",
     };
 }

@@ -5,12 +5,13 @@ namespace EmbedSweeps.Silo;
 
 /// <summary>
 /// Whether a cluster is running on this storage account: a silo row in the membership table that is
-/// Active and was refreshed recently (silos write their IAmAlive every 30 s; a killed silo stays
-/// "Active" until others vote it dead, so the refresh time is what tells).
+/// Active and was refreshed recently (silos write their heartbeat every <see cref="HeartbeatPeriod"/>; a
+/// killed silo stays "Active" until others vote it dead, so the refresh time is what tells).
 /// </summary>
 public static class LiveCluster
 {
-    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(75);
+    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Fresh = HeartbeatPeriod * 3;
 
     public static async Task<bool> HasLiveSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
     {

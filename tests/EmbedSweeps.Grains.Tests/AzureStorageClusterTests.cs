@@ -38,7 +38,7 @@ public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFix
             silo.AddEmbedSweepsStorage(options)
                 .AddTrainerPlacement(["trainer", "web"], 4)
                 .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1))
-                .Configure<SchedulingOptions>(o => o.ReminderPeriod = Reminder)
+                .Configure<SweepSchedulingOptions>(o => o.ReminderPeriod = Reminder)
                 .ConfigureServices(services => services.AddSingleton<ITrialRunner, ScriptedTrialRunner>());
         }
     }

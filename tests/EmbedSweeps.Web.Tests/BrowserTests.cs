@@ -60,6 +60,7 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000); // a loaded CI machine renders slowly
 
         // A new user sees how to start.
         await page.GotoAsync(web.Url);

@@ -186,6 +186,8 @@ internal static class ClusterCommands
 
     private static async Task<ExperimentSnapshot> Existing(ClusterSession session, string name)
     {
+        if (!SweepParser.IsValidName(name))
+            throw new EmbedSweepsException($"'{name}' is not a sweep name (lower-case letters, digits and '-', at most 63; see `sweep list`).");
         var snapshot = await session.Client.GetGrain<IExperimentGrain>(name).GetAsync();
         return snapshot.Status == ExperimentStatus.NotSubmitted
             ? throw new EmbedSweepsException($"{name}: no sweep of that name has been submitted (run ./embedsweeps sweep run FILE).")

@@ -63,6 +63,7 @@ internal static class ExportCommand
                 ? promotion.TrialKey
                 : throw new EmbedSweepsException($"{source}: no such alias (aliases: {(aliases.Count == 0 ? "none yet; promote a trial first" : string.Join(", ", aliases.Keys))}).");
         }
+        if (!PayloadLimits.IsTrialKey(key)) throw new EmbedSweepsException($"{source}: not an alias or a SWEEP/TRIAL_ID (see `leaderboard SWEEP`).");
         var trial = await session.Client.GetGrain<ITrialGrain>(key).GetAsync();
         if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
         if (trial.OutputPath is { Length: > 0 } local && Directory.Exists(local)) return local;

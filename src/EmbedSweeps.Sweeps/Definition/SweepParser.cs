@@ -286,6 +286,9 @@ public static partial class SweepParser
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> can name a sweep (and so a grain key, blob prefix and folder).</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex NamePattern();
 }

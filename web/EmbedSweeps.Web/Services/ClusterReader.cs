@@ -34,13 +34,18 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin)
     /// <summary>The sweep, or null when no sweep of that name was ever submitted.</summary>
     public async Task<ExperimentSnapshot?> ExperimentAsync(string name)
     {
+        // An address a user typed: a name no sweep can have never reaches a grain (or a storage key).
+        if (!EmbedSweeps.Sweeps.Definition.SweepParser.IsValidName(name)) return null;
         var snapshot = await cluster.GetGrain<IExperimentGrain>(name).GetAsync();
         return snapshot.Status == ExperimentStatus.NotSubmitted ? null : snapshot;
     }
 
     public Task<List<LeaderboardRow>> LeaderboardAsync(ExperimentSnapshot experiment) => Leaderboard.BuildAsync(cluster, experiment);
 
-    public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => cluster.GetGrain<ITrialGrain>($"{sweep}/{trialId}").GetAsync();
+    /// <summary>The trial, or an empty (never created) snapshot for a key no trial can have.</summary>
+    public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => EmbedSweeps.Grains.PayloadLimits.IsTrialKey($"{sweep}/{trialId}")
+        ? cluster.GetGrain<ITrialGrain>($"{sweep}/{trialId}").GetAsync()
+        : Task.FromResult(new TrialSnapshot($"{sweep}/{trialId}", trialId, sweep, TrialStatus.Pending, 0, "{}", [], new Dictionary<string, double>(), null, null, null, null, null, 0, null));
 
     public async Task<IReadOnlyList<TrialSnapshot>> TrialsAsync(string sweep, IEnumerable<string> trialIds) =>
         await Task.WhenAll(trialIds.Select(id => TrialAsync(sweep, id)));
