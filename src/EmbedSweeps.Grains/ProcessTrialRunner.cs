@@ -107,6 +107,10 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             foreach (var argument in options.WorkerArguments.Concat(["trial-worker", "--spec", spec])) start.ArgumentList.Add(argument);
+            // Share the cores between the slots: libtorch otherwise gives every worker all of them, and many
+            // workers' OpenMP threads spinning against each other make a full trainer many times slower.
+            if (!start.Environment.ContainsKey("OMP_NUM_THREADS"))
+                start.Environment["OMP_NUM_THREADS"] = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Slots)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var (name, value) in options.WorkerEnvironment) start.Environment[name] = value;
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.WorkerProgram}");
             ClusterMetrics.WorkerStarted();
@@ -169,6 +173,11 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             case "eval":
                 var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
                 await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, points), logger, $"{launch.Key}: report");
+                return false;
+            case "training":
+                // The run's length, so progress can show an ETA (a point at step 0, not a curve).
+                if (message["total_steps"]?.GetValue<int>() is { } total)
+                    await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, [new MetricPoint(0, TrialProgress.TotalStepsMetric, total)]), logger, $"{launch.Key}: report");
                 return false;
             case "checkpoint":
                 if (message["path"]?.GetValue<string>() is { } checkpoint) uploads.Checkpoint(checkpoint);

@@ -39,11 +39,16 @@ public sealed class AzuriteFixture : IDisposable
         WaitForPort(ports.Blob);
     }
 
-    /// <summary>Stops Azurite (its data stays); <see cref="Start"/> brings it back.</summary>
+    /// <summary>Stops Azurite gracefully (SIGTERM, so it saves its data); <see cref="Start"/> brings it back on the same data.</summary>
     public void Stop()
     {
         if (process is null) return;
-        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        if (!process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", $"{process.Id}"])) term.WaitForExit();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
+                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        }
         process.WaitForExit();
         process.Dispose();
         process = null;

@@ -32,6 +32,8 @@ public sealed class SiloProcess : IDisposable
 
     public int Id => process.Id;
 
+    public bool HasExited => process.HasExited;
+
     public string Log { get { lock (log) return string.Join("\n", log); } }
 
     public void Kill()

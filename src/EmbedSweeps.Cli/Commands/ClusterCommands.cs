@@ -53,8 +53,11 @@ internal static class ClusterCommands
                 var line = $"{name}: {snapshot.Count(TrialStatus.Succeeded)} succeeded, {snapshot.Count(TrialStatus.Running)} running, " +
                            $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
                            (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
-                if (line != last) Console.Error.WriteLine(line);
-                last = line;
+                var running = await Task.WhenAll(snapshot.Trials.Where(t => t.Status == TrialStatus.Running)
+                    .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync()));
+                var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
+                if (line + table != last) Console.Error.WriteLine(line + table);
+                last = line + table;
             }
             var rows = await EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
@@ -63,6 +66,11 @@ internal static class ClusterCommands
         }));
         return command;
     }
+
+    private static string ProgressLine(TrialProgress p) =>
+        $"{p.TrialId}  step {p.Step}{(p.TotalSteps is { } total ? $"/{total}" : "")}" +
+        (p.Loss is { } loss ? $"  loss {loss:F4}" : "") + (p.Best is { } best ? $"  best {best:F4}" : "") +
+        $"  {p.Elapsed:hh\\:mm\\:ss}" + (p.Remaining is { } eta ? $"  ETA {eta:hh\\:mm\\:ss}" : "");
 
     public static Command Status()
     {
