@@ -14,13 +14,6 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
     private static readonly string Screenshots = Path.Combine(TestPaths.RepositoryRoot, "tests", "EmbedSweeps.Web.Tests", "TestResults", "screenshots");
     private const string Objective = "STS-B val ρ";
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new()
-    {
-        ExecutablePath = "/usr/bin/chromium", Headless = true,
-        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-    });
-
     private static async Task ShotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
@@ -38,17 +31,6 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         return values;
     }
 
-    private static void Seed(string sweep)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { TestPaths.CliDll, "sweep", "run", sweep }) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        Assert.Contains("the running cluster trains it", error);
-    }
-
     [Fact]
     public async Task BrowseSortCompareWatchAndPromoteInARealBrowser()
     {
@@ -57,7 +39,7 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         using var silo = new SiloProcess("all", slots: 1);
         using var web = new WebAppProcess();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000); // a loaded CI machine renders slowly
@@ -67,7 +49,7 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("sweep run");
         await ShotAsync(page, "01-experiments-empty");
 
-        Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1));
+        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1));
 
         // The experiments page shows the sweep without a reload.
         await Assertions.Expect(page.GetByTestId("experiments")).ToContainTextAsync("web-e2e");

@@ -54,7 +54,7 @@ public static class WebSetup
     public static void MapAdminSignOut(this WebApplication app) =>
         app.MapPost("/account/signout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("The form's antiforgery token is missing or invalid; reload the page.");
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/");
         });

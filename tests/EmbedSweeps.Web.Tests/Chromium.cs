@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace EmbedSweeps.Web.Tests;
+
+/// <summary>Debian's Chromium under Playwright (it cannot download a browser here), and seeding a running cluster.</summary>
+internal static class Chromium
+{
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium", Headless = true,
+        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+    });
+
+    /// <summary>Submits a sweep to the running cluster with the CLI (which connects as a client and returns).</summary>
+    public static void Seed(string sweep)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { TestPaths.CliDll, "sweep", "run", sweep }) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Contains("the running cluster trains it", error);
+    }
+}
