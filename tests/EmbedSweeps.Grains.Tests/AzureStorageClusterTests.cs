@@ -43,17 +43,6 @@ public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFix
         }
     }
 
-    private static string Sweep(string name) => $"""
-        name: {name}
-        objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
-        parameters:
-          base_model: m
-          loss: [cosine, cosent]
-          learning_rate: [2.0e-5, 5.0e-5]
-        data: {"{"} train: stsb {"}"}
-        limits: {"{"} max_trials: 4, max_concurrent_trials: 2 {"}"}
-        """;
-
     [Fact]
     public async Task ASweepCarriesOnAfterTheWholeClusterRestarts()
     {
@@ -64,7 +53,7 @@ public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFix
         {
             var first = Deploy(prefix);
             var experiment = first.GrainFactory.GetGrain<IExperimentGrain>("restart");
-            await experiment.SubmitAsync(Sweep("restart"), "restart.yaml");
+            await experiment.SubmitAsync(ExperimentGrainTests.Sweep("restart", limits: "{ max_trials: 4, max_concurrent_trials: 2 }"), "restart.yaml");
             ExperimentSnapshot snapshot;
             do
             {

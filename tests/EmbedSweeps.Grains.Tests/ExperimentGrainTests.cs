@@ -5,7 +5,7 @@ namespace EmbedSweeps.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ExperimentGrainTests(ClusterFixture fixture)
 {
-    private static string Sweep(string name, string extra = "", string limits = "{ max_trials: 10, max_concurrent_trials: 2 }") => $"""
+    internal static string Sweep(string name, string extra = "", string limits = "{ max_trials: 10, max_concurrent_trials: 2 }") => $"""
         name: {name}
         objective: {"{"} metric: stsb_validation_spearman_cosine {"}"}
         parameters:
