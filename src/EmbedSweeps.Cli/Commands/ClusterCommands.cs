@@ -49,17 +49,18 @@ internal static class ClusterCommands
             while (snapshot.Status == ExperimentStatus.Running)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-                snapshot = await experiment.GetAsync();
+                snapshot = await ClusterReads.ReadAsync(experiment.GetAsync, cancellationToken);
                 var line = $"{name}: {snapshot.Count(TrialStatus.Succeeded)} succeeded, {snapshot.Count(TrialStatus.Running)} running, " +
                            $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
                            (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
-                var running = await Task.WhenAll(snapshot.Trials.Where(t => t.Status == TrialStatus.Running)
-                    .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync()));
+                var current = snapshot;
+                var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
+                    .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync())), cancellationToken);
                 var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
                 if (line + table != last) Console.Error.WriteLine(line + table);
                 last = line + table;
             }
-            var rows = await EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot);
+            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
             else LeaderboardTable.Print(snapshot, rows, null);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
@@ -138,7 +139,7 @@ internal static class ClusterCommands
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            var rows = await EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot);
+            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows.Take(result.GetValue(top) ?? int.MaxValue), Indented));
             else LeaderboardTable.Print(snapshot, rows, result.GetValue(top));
             return CommandLine.Success;
@@ -196,7 +197,7 @@ internal static class ClusterCommands
     {
         if (!SweepParser.IsValidName(name))
             throw new EmbedSweepsException($"'{name}' is not a sweep name (lower-case letters, digits and '-', at most 63; see `sweep list`).");
-        var snapshot = await session.Client.GetGrain<IExperimentGrain>(name).GetAsync();
+        var snapshot = await ClusterReads.ReadAsync(() => session.Client.GetGrain<IExperimentGrain>(name).GetAsync(), CancellationToken.None);
         return snapshot.Status == ExperimentStatus.NotSubmitted
             ? throw new EmbedSweepsException($"{name}: no sweep of that name has been submitted (run ./embedsweeps sweep run FILE).")
             : snapshot;
