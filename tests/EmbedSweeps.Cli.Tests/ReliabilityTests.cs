@@ -18,15 +18,10 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
     public ReliabilityTests(AzuriteFixture azurite)
     {
         this.azurite = azurite;
-        environment = new ClusterEnvironment(azurite);
-        Environment.SetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", "5");
+        environment = new ClusterEnvironment(azurite, reminderSeconds: 5);
     }
 
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", null);
-        environment.Dispose();
-    }
+    public void Dispose() => environment.Dispose();
 
     internal static JsonElement Status(string sweep)
     {
@@ -77,7 +72,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         Assert.Equal(7, expected.Count); // 6 trials and the baseline
 
         environment.Dispose();
-        environment = new ClusterEnvironment(azurite);
+        environment = new ClusterEnvironment(azurite, reminderSeconds: 5);
         using var web = new SiloProcess("web", slots: 0);
         using var doomed = new SiloProcess("trainer", slots: 2);
         using var survivor = new SiloProcess("trainer", slots: 2);

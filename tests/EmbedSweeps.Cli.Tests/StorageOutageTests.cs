@@ -10,39 +10,31 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task ASweepFinishesThroughAThirtySecondStorageOutageWithNoPointLostOrDoubled()
     {
-        using var environment = new ClusterEnvironment(azurite);
-        Environment.SetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", "5");
-        try
+        using var environment = new ClusterEnvironment(azurite, reminderSeconds: 5);
+        var sweep = TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "outage-e2e", maxSamples: 160, maxSteps: 40, concurrent: 1,
+            training: "checkpoint_steps: 10, eval_steps: 10");
+        using var silo = new SiloProcess("all", slots: 1);
+        Assert.Equal(0, CliRunner.Run("sweep", "run", sweep).ExitCode);
+        ReliabilityTests.WaitUntil("outage-e2e", s => ReliabilityTests.Count(s, TrialStatus.Succeeded) >= 1, TimeSpan.FromMinutes(3));
+
+        azurite.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        azurite.Start();
+
+        var final = ReliabilityTests.WaitUntil("outage-e2e", s => s.GetProperty("Status").GetInt32() == (int)ExperimentStatus.Completed,
+            TimeSpan.FromMinutes(5), () => silo.Log);
+        Assert.False(silo.HasExited, silo.Log); // the silo rode it out
+        Assert.Equal(5, ReliabilityTests.Count(final, TrialStatus.Succeeded));
+
+        // Every curve point once: each trained trial has its loss and evaluation at every 10th step, none twice.
+        await using var session = await ClusterSession.StartAsync(trainer: false, CancellationToken.None);
+        foreach (var trial in final.GetProperty("Trials").EnumerateArray().Where(t => !t.GetProperty("Baseline").GetBoolean()))
         {
-            var sweep = TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "outage-e2e", maxSamples: 160, maxSteps: 40, concurrent: 1,
-                training: "checkpoint_steps: 10, eval_steps: 10");
-            using var silo = new SiloProcess("all", slots: 1);
-            Assert.Equal(0, CliRunner.Run("sweep", "run", sweep).ExitCode);
-            ReliabilityTests.WaitUntil("outage-e2e", s => ReliabilityTests.Count(s, TrialStatus.Succeeded) >= 1, TimeSpan.FromMinutes(3));
-
-            azurite.Stop();
-            await Task.Delay(TimeSpan.FromSeconds(30));
-            azurite.Start();
-
-            var final = ReliabilityTests.WaitUntil("outage-e2e", s => s.GetProperty("Status").GetInt32() == (int)ExperimentStatus.Completed,
-                TimeSpan.FromMinutes(5), () => silo.Log);
-            Assert.False(silo.HasExited, silo.Log); // the silo rode it out
-            Assert.Equal(5, ReliabilityTests.Count(final, TrialStatus.Succeeded));
-
-            // Every curve point once: each trained trial has its loss and evaluation at every 10th step, none twice.
-            await using var session = await ClusterSession.StartAsync(trainer: false, CancellationToken.None);
-            foreach (var trial in final.GetProperty("Trials").EnumerateArray().Where(t => !t.GetProperty("Baseline").GetBoolean()))
-            {
-                var snapshot = await session.Client.GetGrain<ITrialGrain>($"outage-e2e/{trial.GetProperty("TrialId").GetString()}").GetAsync();
-                var points = snapshot.Timeline.Select(p => (p.Step, p.Name)).ToList();
-                Assert.Equal(points.Count, points.Distinct().Count());
-                Assert.Equal([10, 20, 30, 40], snapshot.Timeline.Where(p => p.Name == "stsb_validation_spearman_cosine").Select(p => p.Step).Order());
-                Assert.Contains(snapshot.Timeline, p => p.Name == "loss");
-            }
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", null);
+            var snapshot = await session.Client.GetGrain<ITrialGrain>($"outage-e2e/{trial.GetProperty("TrialId").GetString()}").GetAsync();
+            var points = snapshot.Timeline.Select(p => (p.Step, p.Name)).ToList();
+            Assert.Equal(points.Count, points.Distinct().Count());
+            Assert.Equal([10, 20, 30, 40], snapshot.Timeline.Where(p => p.Name == "stsb_validation_spearman_cosine").Select(p => p.Step).Order());
+            Assert.Contains(snapshot.Timeline, p => p.Name == "loss");
         }
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EmbedSweeps.Web.Tests;
 
@@ -19,7 +17,7 @@ internal sealed class WebAppProcess : IDisposable
         var configuration = TestPaths.Configuration;
         var project = Path.Combine(TestPaths.RepositoryRoot, "web", "EmbedSweeps.Web");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "linux-x64", "EmbedSweeps.Web.dll");
-        var port = FreePort();
+        var port = TestPaths.FreePort();
         Url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = project, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
@@ -52,10 +50,4 @@ internal sealed class WebAppProcess : IDisposable
         process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

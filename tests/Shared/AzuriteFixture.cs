@@ -12,7 +12,7 @@ namespace EmbedSweeps.Testing;
 public sealed class AzuriteFixture : IDisposable
 {
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly (int Blob, int Queue, int Table) ports = (FreePort(), FreePort(), FreePort());
+    private readonly (int Blob, int Queue, int Table) ports = (TestPaths.FreePort(), TestPaths.FreePort(), TestPaths.FreePort());
     private readonly string data = Directory.CreateTempSubdirectory("embedsweeps-azurite-").FullName;
     private Process? process;
 
@@ -75,10 +75,4 @@ public sealed class AzuriteFixture : IDisposable
         throw new TimeoutException($"Azurite did not listen on port {port} within 30 s.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -8,8 +8,10 @@ public sealed class ClusterEnvironment : IDisposable
 {
     private readonly Dictionary<string, string?> previous = new();
 
-    public ClusterEnvironment(AzuriteFixture azurite)
+    /// <param name="reminderSeconds">When set, silos started under it fire their schedule and liveness reminders this often (recovery within seconds).</param>
+    public ClusterEnvironment(AzuriteFixture azurite, int? reminderSeconds = null)
     {
+        if (reminderSeconds is { } seconds) Set("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
         Set("EMBEDSWEEPS__STORAGE__PREFIX", Prefix);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EmbedSweeps.Testing;
 
@@ -14,7 +12,7 @@ public sealed class SiloProcess : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}",
-                     "--port", $"{FreePort()}", "--gateway-port", $"{FreePort()}" })
+                     "--port", $"{TestPaths.FreePort()}", "--gateway-port", $"{TestPaths.FreePort()}" })
             start.ArgumentList.Add(argument);
         process = Process.Start(start)!;
         var ready = new ManualResetEventSlim();
@@ -52,10 +50,4 @@ public sealed class SiloProcess : IDisposable
         process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

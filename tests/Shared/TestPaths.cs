@@ -18,6 +18,14 @@ public static class TestPaths
     /// </summary>
     public static string CliDll => Path.Combine(RepositoryRoot, "src", "EmbedSweeps.Cli", "bin", Configuration, "net10.0", "linux-x64", "embedsweeps.dll");
 
+    /// <summary>A TCP port free on loopback right now (for Azurite, silos and the web app in tests).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static string NewTemporaryDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", Guid.NewGuid().ToString("N"));
