@@ -9,6 +9,7 @@ namespace EmbedSweeps.Web.Tests;
 /// Azurite, a silo process training a seeded 2×2 sweep of a tiny model, and the web app. One story,
 /// in order, with a screenshot of every page under TestResults/screenshots.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly string Screenshots = Path.Combine(TestPaths.RepositoryRoot, "tests", "EmbedSweeps.Web.Tests", "TestResults", "screenshots");
@@ -43,7 +44,11 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000); // a loaded CI machine renders slowly
+        await Chromium.WithProcessLogsAsync(() => StoryAsync(page, web), ("silo", () => silo.Log), ("web app", () => web.Log));
+    }
 
+    private static async Task StoryAsync(IPage page, WebAppProcess web)
+    {
         // A new user sees how to start.
         await page.GotoAsync(web.Url);
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("sweep run");

@@ -13,6 +13,23 @@ internal static class Chromium
                 "--disable-component-update", "--disable-sync"],
     });
 
+    /// <summary>
+    /// Runs a browser story; when it fails, the failure carries the last lines of each process's log, so a
+    /// CI failure says what the cluster was doing (a page that never changes is otherwise all one sees).
+    /// </summary>
+    public static async Task WithProcessLogsAsync(Func<Task> story, params (string Name, Func<string> Log)[] processes)
+    {
+        try
+        {
+            await story();
+        }
+        catch (Exception failure)
+        {
+            var logs = string.Join("\n", processes.Select(p => $"--- {p.Name} log (last 60 lines)\n{string.Join("\n", p.Log().Split('\n').TakeLast(60))}"));
+            throw new Xunit.Sdk.XunitException($"{failure.Message}\n{logs}", failure);
+        }
+    }
+
     /// <summary>Submits a sweep to the running cluster with the CLI (which connects as a client and returns).</summary>
     public static void Seed(string sweep)
     {
