@@ -51,7 +51,7 @@ WORKDIR /data
 USER ${APP_UID}
 EXPOSE 11111 30000
 ENTRYPOINT ["dotnet", "/app/cli/embedsweeps.dll"]
-CMD ["silo", "--role", "trainer", "--slots", "1"]
+CMD ["silo", "--role", "trainer"]
 
 # ---- web: the leaderboard on :8080, hosting a web-role silo so the cluster stays up when trainers scale to zero
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS web

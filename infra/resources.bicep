@@ -136,7 +136,7 @@ resource trainer 'Microsoft.App/containerApps@2024-03-01' = {
         image: 'mcr.microsoft.com/dotnet/aspnet:10.0' // replaced by azd deploy
         resources: { cpu: json('8.0'), memory: '56Gi' }
         env: storageEnv
-        args: ['silo', '--role', 'trainer', '--slots', '1']
+        args: ['silo', '--role', 'trainer'] // one slot per GPU the runtime exposes
       }]
       scale: { minReplicas: 0, maxReplicas: trainerMaxReplicas }
     }

@@ -23,7 +23,7 @@ public interface IExperimentGrain : IGrainWithStringKey
 [Alias("EmbedSweeps.ITrialGrain")]
 public interface ITrialGrain : IGrainWithStringKey
 {
-    [Alias("Create")] Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures);
+    [Alias("Create")] Task CreateAsync(string settingsJson, string objective, string device, int trialsPerGpu, TimeSpan timeout, int maxFailures);
 
     /// <summary>Starts a new attempt on this silo's trial runner; false if the trial has already ended.</summary>
     [Alias("Start")] Task<bool> StartAsync();

@@ -19,7 +19,8 @@ public sealed record TrialLaunch(
     [property: Id(4)] string Objective,
     [property: Id(5)] string SettingsJson,
     [property: Id(6)] string Device,
-    [property: Id(7)] TimeSpan Timeout);
+    [property: Id(7)] TimeSpan Timeout,
+    [property: Id(8)] int TrialsPerGpu = 1);
 
 /// <summary>One point of a trial's timeline: a training log (loss, lr) or an evaluation metric at a step.</summary>
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.MetricPoint")]

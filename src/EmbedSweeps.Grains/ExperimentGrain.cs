@@ -3,6 +3,7 @@ using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
 using EmbedSweeps.Sweeps.EarlyTermination;
 using EmbedSweeps.Sweeps.Expansion;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -17,7 +18,8 @@ namespace EmbedSweeps.Grains;
 [Reentrant]
 public sealed class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
-    IOptions<SweepSchedulingOptions> scheduling) : Grain, IExperimentGrain, IRemindable
+    IOptions<SweepSchedulingOptions> scheduling,
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private const string ScheduleReminder = "schedule";
     private SweepDefinition? sweep;
@@ -45,9 +47,9 @@ public sealed class ExperimentGrain(
         var added = SweepExpansion.InitialTrials(parsed).Where(t => !known.Contains(t.Id)).ToList();
         var baselines = Baselines.For(parsed).Where(b => !known.Contains(b.TrialId)).ToList();
         foreach (var baseline in baselines)
-            await Trial(baseline.TrialId).CreateAsync(baseline.SettingsJson, parsed.Objective.Metric, parsed.Resources.Device, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
+            await Trial(baseline.TrialId).CreateAsync(baseline.SettingsJson, parsed.Objective.Metric, parsed.Resources.Device, parsed.Resources.TrialsPerGpu, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
         foreach (var trial in added)
-            await Trial(trial.Id).CreateAsync(SettingsJson(trial), parsed.Objective.Metric, parsed.Resources.Device, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
+            await Trial(trial.Id).CreateAsync(SettingsJson(trial), parsed.Objective.Metric, parsed.Resources.Device, parsed.Resources.TrialsPerGpu, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
         state.State = state.State with
         {
             Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = state.State.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
@@ -138,7 +140,7 @@ public sealed class ExperimentGrain(
         var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
         var trial = tpe.Suggest(Searched, finished, running);
         if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null;
-        await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
+        await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Resources.TrialsPerGpu, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
         state.State = state.State with { Trials = [.. state.State.Trials, entry] };
         return entry;
@@ -167,9 +169,16 @@ public sealed class ExperimentGrain(
     {
         if (state.State.Status != ExperimentStatus.Running) { await UnregisterAsync(); return; }
         // Refresh statuses from the trials themselves: a notification may have been lost in a restart.
+        // One trial unreachable (its silo died and is not yet declared dead) must not hold up the others.
         foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running).ToList())
         {
-            var snapshot = await Trial(trial.TrialId).GetAsync();
+            TrialSnapshot snapshot;
+            try { snapshot = await Trial(trial.TrialId).GetAsync(); }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                logger.LogWarning("Sweep {Sweep}: trial {Trial} did not answer ({Reason}); asking again at the next reminder", Name, trial.TrialId, e.Message);
+                continue;
+            }
             if (snapshot.Status != TrialStatus.Running)
                 Update(trial.TrialId, t => t with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : t.Objective });
         }

@@ -19,6 +19,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
     private const int StderrLines = 40;
     private readonly ConcurrentDictionary<(string Key, int Attempt), Process> running = new();
     private readonly SemaphoreSlim slots = new(Math.Max(options.Slots, 0), Math.Max(options.Slots, 1));
+    private readonly GpuShares gpus = new(options.Gpus);
 
     public string SiloName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
@@ -47,7 +48,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
     }
 
     /// <summary>Writes the worker's spec; a retry resumes from the newest checkpoint, here or in the artifact store.</summary>
-    private async Task<(string Spec, string Model)> PrepareAsync(TrialLaunch launch)
+    private async Task<(string Spec, string Model)> PrepareAsync(TrialLaunch launch, GpuLease? gpu)
     {
         var directory = Path.GetFullPath(Path.Combine(options.TrialsRoot, StorageKeys.Safe(launch.Sweep), StorageKeys.Safe(launch.TrialId)));
         Directory.CreateDirectory(directory);
@@ -73,6 +74,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             ["objective"] = launch.Objective,
             ["output"] = model,
             ["device"] = launch.Device,
+            ["gpu"] = gpu?.Device, // as a record: the worker sees it through CUDA_VISIBLE_DEVICES
             ["resume"] = hasCheckpoint ? model : null,
             ["settings"] = JsonNode.Parse(launch.SettingsJson),
             ["exit_with_parent"] = true,
@@ -97,9 +99,12 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         var gotResult = false;
         var uploads = new ArtifactUploads(artifacts, launch, logger);
         await slots.WaitAsync();
+        GpuLease? gpu = null;
         try
         {
-            var (spec, _) = await PrepareAsync(launch);
+            // A trial that may use CUDA on a GPU silo waits for its share of a GPU and sees only that one.
+            if (gpus.Devices.Count > 0 && launch.Device != "cpu") gpu = await gpus.LeaseAsync(launch.TrialsPerGpu, CancellationToken.None);
+            var (spec, _) = await PrepareAsync(launch, gpu);
             var start = new ProcessStartInfo(options.WorkerProgram)
             {
                 // stdin is a pipe the worker watches: if this silo dies, the pipe closes and the worker exits
@@ -112,6 +117,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
             if (!start.Environment.ContainsKey("OMP_NUM_THREADS"))
                 start.Environment["OMP_NUM_THREADS"] = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Slots)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var (name, value) in options.WorkerEnvironment) start.Environment[name] = value;
+            if (gpu is not null) start.Environment["CUDA_VISIBLE_DEVICES"] = gpu.Device;
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.WorkerProgram}");
             ClusterMetrics.WorkerStarted();
             if (!running.TryUpdate((launch.Key, launch.Attempt), process, running.GetValueOrDefault((launch.Key, launch.Attempt))!))
@@ -150,6 +156,7 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         finally
         {
             running.TryRemove((launch.Key, launch.Attempt), out _);
+            gpu?.Dispose();
             slots.Release();
             ClusterMetrics.SlotFreed();
             changed.Release();

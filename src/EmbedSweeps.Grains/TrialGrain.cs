@@ -37,13 +37,13 @@ public sealed class TrialGrain(
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task CreateAsync(string settingsJson, string objective, string device, TimeSpan timeout, int maxFailures)
+    public async Task CreateAsync(string settingsJson, string objective, string device, int trialsPerGpu, TimeSpan timeout, int maxFailures)
     {
         PayloadLimits.CheckTrialKey(Key);
         if (state.State.Created) return; // idempotent: the trial id is a hash of these settings
         await SaveAsync(new TrialState
         {
-            Created = true, SettingsJson = settingsJson, Objective = objective, Device = device, Timeout = timeout, MaxFailures = maxFailures,
+            Created = true, SettingsJson = settingsJson, Objective = objective, Device = device, TrialsPerGpu = trialsPerGpu, Timeout = timeout, MaxFailures = maxFailures,
         });
         // Created at submission, started later: leave so that the start places it on the trainer with a free slot then.
         DeactivateOnIdle();
@@ -58,14 +58,17 @@ public sealed class TrialGrain(
             DeactivateOnIdle();
             throw new NoTrainerException($"no silo with the trainer role is running to start trial {Key}; start one with `embedsweeps silo --role trainer`.");
         }
+        // The liveness reminder first: a trial stored as Running is then always watched. (The other order
+        // left a trial Running with no worker and no reminder when the reminder table's owner silo had just
+        // been killed — found by the kill test in CI.) A reminder on a trial still Pending removes itself.
+        await this.RegisterOrUpdateReminder(LivenessReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await SaveAsync(state.State with
         {
             Status = TrialStatus.Running, Attempt = state.State.Attempt + 1, StartedAt = state.State.StartedAt ?? DateTimeOffset.UtcNow,
             Silo = runner.SiloName, Failure = null,
         });
-        await this.RegisterOrUpdateReminder(LivenessReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await runner.StartAsync(new TrialLaunch(Key, TrialId, Sweep, state.State.Attempt, state.State.Objective, state.State.SettingsJson,
-            state.State.Device, state.State.Timeout));
+            state.State.Device, state.State.Timeout, state.State.TrialsPerGpu));
         return true;
     }
 

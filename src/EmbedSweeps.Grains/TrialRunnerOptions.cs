@@ -6,6 +6,12 @@ public sealed record TrialRunnerOptions
     /// <summary>Trials this silo runs at the same time (0 on a silo without the trainer role).</summary>
     public int Slots { get; init; } = 1;
 
+    /// <summary>
+    /// The GPUs (CUDA device ids) trials run on, each worker seeing one as CUDA_VISIBLE_DEVICES; trials are
+    /// packed by their sweep's <c>resources.trials_per_gpu</c> (<see cref="GpuShares"/>). Empty: CPU only.
+    /// </summary>
+    public IReadOnlyList<string> Gpus { get; init; } = [];
+
     /// <summary>Each trial writes its model and checkpoints to {TrialsRoot}/{sweep}/{trial id}.</summary>
     public string TrialsRoot { get; init; } = Path.Combine(".embedsweeps", "trials");
 

@@ -25,4 +25,7 @@ public sealed record TrialState
 
     /// <summary>The model in the artifact store (blob), where every machine can fetch it.</summary>
     [Id(16)] public string? ModelUri { get; init; }
+
+    /// <summary>The sweep's <c>resources.trials_per_gpu</c>: this trial takes 1/n of a GPU.</summary>
+    [Id(17)] public int TrialsPerGpu { get; init; } = 1;
 }

@@ -41,4 +41,24 @@ public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisp
         Assert.Equal(5, trials.Count);
         Assert.All(trials, t => Assert.EndsWith($":{trainer.Id}", t.GetProperty("Silo").GetString()));
     }
+
+    [Fact]
+    public void ATrainersTrialsArePackedOntoItsGpusByTrialsPerGpu()
+    {
+        // Two GPUs declared (this machine has none: the workers' CUDA_VISIBLE_DEVICES names them and
+        // libtorch falls back to the CPU), four slots, a sweep that packs two trials per GPU.
+        var home = CliRunner.NewTemporaryDirectory();
+        using var trainer = new SiloProcess("all", slots: 4, ["--gpus", "0,1"], new Dictionary<string, string> { ["EMBEDSWEEPS_HOME"] = home });
+        Assert.Contains("4 trial slot(s) on GPU 0,1", trainer.Log);
+        var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "gpu-e2e", maxSamples: 64, maxSteps: 4, concurrent: 4, resources: "trials_per_gpu: 2");
+        var run = CliRunner.Run("sweep", "run", sweep, "--wait");
+        Assert.True(run.ExitCode == 0, $"{run.Error}\ntrainer:\n{trainer.Log}");
+
+        // Each attempt's spec records the GPU its worker was given: all on the declared GPUs, spread over both.
+        var specs = Directory.GetFiles(Path.Combine(home, "trials", "gpu-e2e"), "trial-attempt-*.json", SearchOption.AllDirectories);
+        Assert.Equal(5, specs.Length); // four trials and the baseline, one attempt each
+        var gpus = specs.Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("gpu").GetString()).ToList();
+        Assert.All(gpus, g => Assert.Contains(g, new[] { "0", "1" }));
+        Assert.Equal(2, gpus.Distinct().Count());
+    }
 }

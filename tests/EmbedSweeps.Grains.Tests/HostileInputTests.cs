@@ -18,7 +18,7 @@ public sealed class HostileInputTests(ClusterFixture fixture)
     [InlineData("s/")]
     public async Task ATrialKeyOutsideTheSweepTrialFormIsRefused(string key)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Grains.GetGrain<ITrialGrain>(key).CreateAsync("{}", "m", "cpu", TimeSpan.FromMinutes(1), 0));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grains.GetGrain<ITrialGrain>(key).CreateAsync("{}", "m", "cpu", 1, TimeSpan.FromMinutes(1), 0));
         var snapshot = await Grains.GetGrain<ITrialGrain>(key).GetAsync();
         Assert.Equal(0, snapshot.Attempt);
         Assert.Equal("{}", snapshot.SettingsJson); // nothing was stored
@@ -47,7 +47,7 @@ public sealed class HostileInputTests(ClusterFixture fixture)
     public async Task OversizedOrMalformedMetricPayloadsAreRefusedAndNotStored()
     {
         var trial = Grains.GetGrain<ITrialGrain>("payload/t-1");
-        await trial.CreateAsync("{\"learning_rate\": 1e-5}", "m", "cpu", TimeSpan.FromMinutes(1), 0);
+        await trial.CreateAsync("{\"learning_rate\": 1e-5}", "m", "cpu", 1, TimeSpan.FromMinutes(1), 0);
         ScriptedTrialRunner.StepDelay = TimeSpan.FromSeconds(30); // keep the attempt running while we send payloads
         try
         {

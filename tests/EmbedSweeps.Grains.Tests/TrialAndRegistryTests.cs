@@ -8,7 +8,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
     private async Task<ITrialGrain> SucceededTrialAsync(string key)
     {
         var trial = fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>(key);
-        await trial.CreateAsync("""{"learning_rate":2e-05}""", "stsb_validation_spearman_cosine", "cpu", TimeSpan.FromMinutes(5), 0);
+        await trial.CreateAsync("""{"learning_rate":2e-05}""", "stsb_validation_spearman_cosine", "cpu", 1, TimeSpan.FromMinutes(5), 0);
         await trial.StartAsync();
         for (var i = 0; i < 100 && (await trial.GetAsync()).Status == TrialStatus.Running; i++) await Task.Delay(50);
         return trial;
@@ -18,7 +18,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
     public async Task ProgressFromAStaleAttemptIsRejected()
     {
         var trial = fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>("stale/t-1");
-        await trial.CreateAsync("""{"learning_rate":2e-05}""", "m", "cpu", TimeSpan.FromMinutes(5), 0);
+        await trial.CreateAsync("""{"learning_rate":2e-05}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), 0);
         await trial.StartAsync();
 
         Assert.False(await trial.ReportAsync(attempt: 0, [new MetricPoint(1, "m", 99)]));
@@ -46,7 +46,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
     public async Task OnlySucceededTrialsCanBePromoted()
     {
         var trial = fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>("promote-pending/t-1");
-        await trial.CreateAsync("""{"learning_rate":2e-05}""", "m", "cpu", TimeSpan.FromMinutes(5), 0);
+        await trial.CreateAsync("""{"learning_rate":2e-05}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), 0);
         var registry = fixture.Cluster.GrainFactory.GetGrain<IModelRegistryGrain>("default");
         var error = await Assert.ThrowsAnyAsync<Exception>(() => registry.PromoteAsync("promote-pending/t-1", "champion", "tester"));
         Assert.Contains("only a succeeded trial", error.Message);

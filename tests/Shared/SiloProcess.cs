@@ -8,12 +8,17 @@ public sealed class SiloProcess : IDisposable
     private readonly Process process;
     private readonly List<string> log = [];
 
-    public SiloProcess(string role, int slots)
+    /// <param name="arguments">More <c>silo</c> options, e.g. <c>--gpus 0,1</c>.</param>
+    /// <param name="environment">Variables for this silo only (on top of the test's environment).</param>
+    public SiloProcess(string role, int slots, string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}",
-                     "--port", $"{TestPaths.FreePort()}", "--gateway-port", $"{TestPaths.FreePort()}" })
+                     "--port", $"{TestPaths.FreePort()}", "--gateway-port", $"{TestPaths.FreePort()}" }.Concat(arguments ?? []))
             start.ArgumentList.Add(argument);
+        // A test machine's own GPUs must not change what a test's silo does unless the test says so.
+        if (!(arguments ?? []).Contains("--gpus")) start.ArgumentList.Add("--gpus=none");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         process = Process.Start(start)!;
         var ready = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>

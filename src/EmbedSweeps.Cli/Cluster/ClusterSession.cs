@@ -52,7 +52,9 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             }
         }
 
-        var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : 1);
+        var runner = TrialWorkers.Options(
+            int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null,
+            Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__GPUS"));
         var host = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();

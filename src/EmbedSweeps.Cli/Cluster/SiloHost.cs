@@ -11,7 +11,7 @@ namespace EmbedSweeps.Cli.Cluster;
 /// </summary>
 internal sealed class SiloHost(IHost host) : IAsyncDisposable
 {
-    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int slots, CancellationToken cancellationToken)
+    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int? slots, string? gpus, CancellationToken cancellationToken)
     {
         var options = EmbedSweepsClusterOptions.FromEnvironment() with
         {
@@ -19,11 +19,16 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
             Roles = role == "all" ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { role },
         };
         if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
+        var trainer = options.Roles.Contains("trainer");
+        var runner = trainer ? TrialWorkers.Options(slots, gpus) : TrialWorkers.Options(0, "none");
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, TrialWorkers.Options(slots)))
+            .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();
-        Console.Error.WriteLine($"silo ({role}) joining cluster '{options.ClusterId}' on ports {port}/{gatewayPort} ...");
+        var capacity = !trainer ? "" : runner.Gpus.Count == 0
+            ? $", {runner.Slots} trial slot(s) on CPU"
+            : $", {runner.Slots} trial slot(s) on GPU {string.Join(",", runner.Gpus)}";
+        Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on ports {port}/{gatewayPort} ...");
         await host.StartAsync(cancellationToken);
         Console.Error.WriteLine($"silo ({role}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
         return new SiloHost(host);

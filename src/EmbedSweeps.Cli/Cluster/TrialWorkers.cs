@@ -1,3 +1,4 @@
+using EmbedSweeps.Embeddings;
 using EmbedSweeps.Grains;
 
 namespace EmbedSweeps.Cli.Cluster;
@@ -8,12 +9,17 @@ namespace EmbedSweeps.Cli.Cluster;
 /// </summary>
 internal static class TrialWorkers
 {
-    public static TrialRunnerOptions Options(int slots)
+    /// <param name="slots">Trials at once; default one per GPU, or one on a CPU trainer.</param>
+    /// <param name="gpus"><c>auto</c> (default), <c>none</c> or device ids (<see cref="GpuDevices"/>).</param>
+    public static TrialRunnerOptions Options(int? slots, string? gpus)
     {
         var source = Runtime.Settings.Source;
+        var devices = GpuDevices.Resolve(gpus);
+        if (slots is < 0) throw new EmbedSweepsException($"--slots {slots}: give a number of trials, 0 or more.");
         return new TrialRunnerOptions
         {
-            Slots = slots,
+            Slots = slots ?? Math.Max(1, devices.Count),
+            Gpus = devices,
             TrialsRoot = Path.Combine(Runtime.StateDirectory, "trials"),
             WorkerProgram = Program(),
             WorkerArguments = Arguments(),
