@@ -11,11 +11,12 @@ namespace EmbedSweeps.Cli.Cluster;
 /// </summary>
 internal static class GpuDevices
 {
-    public static IReadOnlyList<string> Resolve(string? setting)
+    /// <param name="source">Where the setting came from, for the error message.</param>
+    public static IReadOnlyList<string> Resolve(string? setting, string source = "--gpus")
     {
         var value = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim();
         if (value.Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
-        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, "--gpus");
+        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, source);
         return Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible ? FromVisibleDevices(visible) : FromNvidiaSmi();
     }
 
