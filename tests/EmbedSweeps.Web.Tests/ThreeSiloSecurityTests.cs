@@ -26,7 +26,12 @@ public sealed class ThreeSiloSecurityTests(AzuriteFixture azurite) : IClassFixtu
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         Assertions.SetDefaultExpectTimeout(60_000);
+        await Chromium.WithProcessLogsAsync(() => StoryAsync(page, app), ("web silo", () => web.Log), ("trainer A", () => trainerA.Log),
+            ("trainer B", () => trainerB.Log), ("web app", () => app.Log));
+    }
 
+    private static async Task StoryAsync(IPage page, WebAppProcess app)
+    {
         // Cancelling the running sweep without signing in: refused, and it keeps running.
         await page.GotoAsync($"{app.Url}/sweeps/secure-e2e");
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel sweep" }).ClickAsync();

@@ -52,9 +52,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             }
         }
 
-        var runner = TrialWorkers.Options(
-            int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null,
-            Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__GPUS"), from: "EMBEDSWEEPS__TRAINER__");
+        var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null);
         var host = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();

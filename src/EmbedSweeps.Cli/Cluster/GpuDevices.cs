@@ -5,18 +5,17 @@ using EmbedSweeps.Embeddings;
 namespace EmbedSweeps.Cli.Cluster;
 
 /// <summary>
-/// The GPUs a trainer silo trains on: <c>--gpus</c> (env <c>EMBEDSWEEPS__TRAINER__GPUS</c>) as <c>auto</c>,
+/// The GPUs a trainer silo trains on: <c>--gpus</c> (or <c>EMBEDSWEEPS__TRAINER__GPUS</c>) as <c>auto</c>,
 /// <c>none</c> or a list of CUDA device ids (<c>0,1</c>). <c>auto</c> takes CUDA_VISIBLE_DEVICES when the
 /// container runtime set it, else asks <c>nvidia-smi</c>, else none (a CPU trainer).
 /// </summary>
 internal static class GpuDevices
 {
-    /// <param name="source">Where the setting came from, for the error message.</param>
-    public static IReadOnlyList<string> Resolve(string? setting, string source = "--gpus")
+    public static IReadOnlyList<string> Resolve(string? setting)
     {
         var value = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim();
         if (value.Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
-        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, source);
+        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, "--gpus");
         return Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible ? FromVisibleDevices(visible) : FromNvidiaSmi();
     }
 
@@ -26,7 +25,7 @@ internal static class GpuDevices
         var ids = list.Split(',', StringSplitOptions.TrimEntries);
         foreach (var id in ids)
             if (id.Length == 0 || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-                throw new EmbedSweepsException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none'.");
+                throw new EmbedSweepsException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none' (--gpus or EMBEDSWEEPS__TRAINER__GPUS).");
         if (ids.Distinct().Count() != ids.Length) throw new EmbedSweepsException($"{source}: '{list}' names a GPU twice.");
         return ids;
     }

@@ -10,14 +10,12 @@ namespace EmbedSweeps.Cli.Cluster;
 internal static class TrialWorkers
 {
     /// <param name="slots">Trials at once; default one per GPU, or one on a CPU trainer.</param>
-    /// <param name="gpus"><c>auto</c> (default), <c>none</c> or device ids (<see cref="GpuDevices"/>).</param>
-    /// <param name="from">Where the settings came from, for error messages: options (<c>--</c>) or an environment prefix.</param>
-    public static TrialRunnerOptions Options(int? slots, string? gpus, string from = "--")
+    /// <param name="gpus"><c>auto</c>, <c>none</c> or device ids (<see cref="GpuDevices"/>); default EMBEDSWEEPS__TRAINER__GPUS, else auto.</param>
+    public static TrialRunnerOptions Options(int? slots, string? gpus = null)
     {
-        string Name(string setting) => from == "--" ? from + setting : from + setting.ToUpperInvariant();
         var source = Runtime.Settings.Source;
-        var devices = GpuDevices.Resolve(gpus, Name("gpus"));
-        if (slots is < 0) throw new EmbedSweepsException($"{Name("slots")} {slots}: give a number of trials, 0 or more.");
+        var devices = GpuDevices.Resolve(gpus ?? Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__GPUS"));
+        if (slots is < 0) throw new EmbedSweepsException($"--slots {slots} (or EMBEDSWEEPS__TRAINER__SLOTS): give a number of trials, 0 or more.");
         return new TrialRunnerOptions
         {
             Slots = slots ?? Math.Max(1, devices.Count),

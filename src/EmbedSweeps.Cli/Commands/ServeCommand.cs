@@ -29,7 +29,7 @@ internal static class ServeCommand
                 : throw new EmbedSweepsException("serve: the web app is not built here; run `./embedsweeps serve` from the repository (it publishes web/EmbedSweeps.Web), or set EMBEDSWEEPS_WEB to EmbedSweeps.Web.dll.");
             var trainer = result.GetValue(role) == "all";
             await using IAsyncDisposable cluster = result.GetValue(hostSilo)
-                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__GPUS"), cancellationToken)
+                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: null, cancellationToken)
                 : await ClusterSession.StartAsync(trainer, cancellationToken);
             Console.Error.WriteLine(cluster is ClusterSession { Embedded: false }
                 ? "serving the cluster that is running on the configured storage."

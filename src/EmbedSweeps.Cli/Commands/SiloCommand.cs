@@ -16,10 +16,9 @@ internal static class SiloCommand
         var port = new Option<int>("--port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gateway = new Option<int>("--gateway-port") { Description = "Client gateway port.", DefaultValueFactory = _ => 30000 };
         var slots = new Option<int?>("--slots") { Description = "Trials this silo runs at once (trainer role). Default: one per GPU, or 1 on CPU." };
-        var gpus = new Option<string>("--gpus")
+        var gpus = new Option<string?>("--gpus")
         {
-            Description = "GPUs to train on: auto (CUDA_VISIBLE_DEVICES, else nvidia-smi), none, or ids such as 0,1. Trials are packed by their sweep's resources.trials_per_gpu.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__GPUS") ?? "auto",
+            Description = "GPUs to train on: auto (CUDA_VISIBLE_DEVICES, else nvidia-smi), none, or ids such as 0,1. Default: EMBEDSWEEPS__TRAINER__GPUS, else auto. Trials are packed by their sweep's resources.trials_per_gpu.",
         };
         var command = new Command("silo", "Run a long-lived silo that joins the EmbedSweeps cluster.") { role, port, gateway, slots, gpus };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
