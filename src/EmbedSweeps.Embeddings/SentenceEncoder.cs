@@ -4,34 +4,45 @@ using EmbedSweeps.Embeddings.Models.Bert;
 using EmbedSweeps.Embeddings.Pooling;
 using EmbedSweeps.Embeddings.Tokenization;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings;
 
 /// <summary>
-/// A sentence-transformers model: BERT → pooling → optional L2 normalisation, with its tokenizer.
-/// Loads and saves the sentence-transformers directory layout, so Python can read what we write.
+/// A sentence-transformers model: BERT → pooling → any Dense and Normalize modules, with its tokenizer, prompts
+/// and similarity function. Loads every layout sentence-transformers has written (see
+/// <see cref="SentenceTransformerLayout"/>) and saves the classic one, which Python loads.
 /// </summary>
 public sealed class SentenceEncoder : IDisposable
 {
-    private static readonly string[] TokenizerFiles = ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
-    private readonly string sourceDirectory;
+    private static readonly string[] TokenizerFiles =
+        ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "added_tokens.json"];
+    private readonly string transformerDirectory;
+    private readonly IReadOnlyList<DenseModule?> head; // one per Layout.Head entry; null for Normalize
 
-    private SentenceEncoder(BertModel model, BertTokenizer tokenizer, SentenceTransformerLayout layout, int maxSeqLength,
-        ScalarType storedDtype, string sourceDirectory, IReadOnlyList<string> unexpectedKeys)
+    private SentenceEncoder(BertModel model, BertTokenizer tokenizer, SentenceTransformerLayout layout, IReadOnlyList<DenseModule?> head,
+        ModelSettings settings, int maxSeqLength, ScalarType storedDtype, string transformerDirectory, IReadOnlyList<string> unexpectedKeys)
     {
         Model = model;
         Tokenizer = tokenizer;
         Layout = layout;
+        Settings = settings;
         MaxSeqLength = maxSeqLength;
         StoredDtype = storedDtype;
         UnexpectedKeys = unexpectedKeys;
-        this.sourceDirectory = sourceDirectory;
+        this.head = head;
+        this.transformerDirectory = transformerDirectory;
     }
 
     public BertModel Model { get; }
     public BertTokenizer Tokenizer { get; }
     public SentenceTransformerLayout Layout { get; }
+
+    /// <summary>Prompts, default prompt and similarity function (config_sentence_transformers.json).</summary>
+    public ModelSettings Settings { get; }
+
+    /// <summary>Texts are cut to this many tokens, [CLS] and [SEP] included.</summary>
     public int MaxSeqLength { get; set; }
     public Device Device { get; private set; } = CPU;
 
@@ -41,30 +52,45 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Checkpoint keys that are not BERT parameters (reported, then ignored).</summary>
     public IReadOnlyList<string> UnexpectedKeys { get; }
 
-    public int Dimension => Layout.Pooling.WordEmbeddingDimension * Layout.Pooling.ModeCount;
+    /// <summary>Width of the sentence embedding: the last Dense module's out_features, else modes × hidden size.</summary>
+    public int Dimension => head.OfType<DenseModule>().LastOrDefault()?.OutFeatures
+        ?? Layout.Pooling.WordEmbeddingDimension * Layout.Pooling.ModeCount;
+
+    /// <summary>The trainable parameters after pooling (Dense modules), named <c>head.N.linear.weight</c>.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> HeadParameters =>
+        head.SelectMany((module, i) => module is null ? [] : module.named_parameters().Select(p => ($"head.{i}.{p.name}", p.parameter)));
 
     /// <summary>Loads a sentence-transformers (or plain BERT) directory onto <paramref name="device"/>.</summary>
     public static SentenceEncoder Load(string directory, Device? device = null)
     {
         if (!Directory.Exists(directory)) throw new EmbedSweepsException($"{directory}: no such model directory.");
-        var config = BertConfig.Load(Path.Combine(directory, "config.json"));
-        var tokenizer = BertTokenizer.Load(directory);
+        var layout = SentenceTransformerLayout.Read(directory, folder => BertConfig.Load(Path.Combine(folder, "config.json")).HiddenSize);
+        var transformerDirectory = Path.Combine(directory, layout.TransformerFolder);
+        var config = BertConfig.Load(Path.Combine(transformerDirectory, "config.json"));
+        var tokenizer = BertTokenizer.Load(transformerDirectory);
         if (tokenizer.Vocabulary.Count > config.VocabSize)
             throw new EmbedSweepsException(
-                $"{Path.Combine(directory, "vocab.txt")}: has {tokenizer.Vocabulary.Count} tokens but the embedding matrix has {config.VocabSize} rows (config.json vocab_size); the vocabulary does not belong to these weights.");
+                $"{Path.Combine(transformerDirectory, "vocab.txt")}: has {tokenizer.Vocabulary.Count} tokens but the embedding matrix has {config.VocabSize} rows (config.json vocab_size); the vocabulary does not belong to these weights.");
+        var settings = ModelSettings.Read(directory);
+        var head = LoadHead(directory, layout, layout.Pooling.WordEmbeddingDimension * layout.Pooling.ModeCount);
 
-        var layout = SentenceTransformerLayout.Read(directory, config.HiddenSize);
-        var weights = Safetensors.LoadDirectory(directory);
+        var weights = ModelWeights.Load(transformerDirectory);
         try
         {
             var (state, unexpected, hasPooler, dtype) = WeightNames.Normalise(weights);
             var model = new BertModel(config, hasPooler);
-            WeightNames.Assign(model, state, directory);
+            WeightNames.Assign(model, state, transformerDirectory);
             model.eval();
-            var maxLength = Math.Min(layout.MaxSeqLength ?? config.MaxPositionEmbeddings, config.MaxPositionEmbeddings);
-            var encoder = new SentenceEncoder(model, tokenizer, layout, maxLength, dtype, directory, unexpected);
+            // sentence-transformers: its own max_seq_length, else the tokenizer's model_max_length; never past the position table.
+            var maxLength = Math.Min(layout.MaxSeqLength ?? tokenizer.ModelMaxLength ?? config.MaxPositionEmbeddings, config.MaxPositionEmbeddings);
+            var encoder = new SentenceEncoder(model, tokenizer, layout, head, settings, maxLength, dtype, transformerDirectory, unexpected);
             if (device is not null) encoder.To(device);
             return encoder;
+        }
+        catch
+        {
+            foreach (var module in head) module?.Dispose();
+            throw;
         }
         finally
         {
@@ -72,28 +98,54 @@ public sealed class SentenceEncoder : IDisposable
         }
     }
 
+    private static List<DenseModule?> LoadHead(string directory, SentenceTransformerLayout layout, int width)
+    {
+        var modules = new List<DenseModule?>();
+        foreach (var step in layout.Head)
+        {
+            if (step.Kind != ModuleKind.Dense) { modules.Add(null); continue; }
+            var folder = Path.Combine(directory, step.Folder);
+            var dense = DenseModule.Load(folder);
+            modules.Add(dense);
+            if (dense.InFeatures != width)
+            {
+                foreach (var module in modules) module?.Dispose();
+                throw new EmbedSweepsException(
+                    $"{Path.Combine(folder, "config.json")}: in_features is {dense.InFeatures} but the module before it outputs {width} values.");
+            }
+            width = dense.OutFeatures;
+        }
+        return modules;
+    }
+
     public SentenceEncoder To(Device device)
     {
         Model.to(device);
+        foreach (var module in head) module?.to(device);
         Device = device;
         return this;
     }
 
     /// <summary>
-    /// Embeddings of <paramref name="texts"/> as a row-major [texts.Count, Dimension] array, rows in input
-    /// order. Texts are sorted by length into batches so padding is small.
+    /// Embeddings of <paramref name="texts"/> as a row-major [texts.Count, Dimension] float32 array, rows in input
+    /// order. <paramref name="prompt"/> is written in front of every text, as sentence-transformers' <c>encode(prompt=…)</c>;
+    /// null means the model's default prompt (none unless <c>default_prompt_name</c> is set), "" means none.
+    /// Texts are sorted by length into batches so padding is small.
     /// </summary>
-    public float[] Encode(IReadOnlyList<string> texts, int batchSize = 32, IProgress<int>? progress = null)
+    public float[] Encode(IReadOnlyList<string> texts, int batchSize = 32, IProgress<int>? progress = null, string? prompt = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        prompt ??= Settings.DefaultPrompt;
+        // The prompt's tokens, [CLS] included, [SEP] not: what Pooling leaves out when include_prompt is false.
+        var promptLength = prompt.Length > 0 ? Tokenize(prompt).Length - 1 : 0;
         var dimension = Dimension;
         var result = new float[(long)texts.Count * dimension];
         var ids = new int[texts.Count][];
-        for (var i = 0; i < texts.Count; i++) ids[i] = Tokenizer.Encode(texts[i], MaxSeqLength);
+        for (var i = 0; i < texts.Count; i++) ids[i] = Tokenize(prompt + texts[i]);
         var order = Enumerable.Range(0, texts.Count).OrderByDescending(i => ids[i].Length).ToArray();
 
         var wasTraining = Model.training;
-        Model.eval();
+        SetTraining(false);
         try
         {
             using var _ = no_grad();
@@ -102,7 +154,7 @@ public sealed class SentenceEncoder : IDisposable
                 using var scope = NewDisposeScope();
                 var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
                 var (inputIds, mask) = Batching.Pad(batch.Select(i => ids[i]).ToList(), Tokenizer.PadId, Device);
-                using var embeddings = Forward(inputIds, mask).to_type(ScalarType.Float32).cpu().contiguous();
+                using var embeddings = Forward(Model, inputIds, mask, promptLength).to_type(ScalarType.Float32).cpu().contiguous();
                 var values = embeddings.data<float>();
                 for (var row = 0; row < batch.Length; row++)
                     for (var column = 0; column < dimension; column++)
@@ -112,21 +164,43 @@ public sealed class SentenceEncoder : IDisposable
         }
         finally
         {
-            Model.train(wasTraining);
+            SetTraining(wasTraining);
         }
         return result;
     }
 
+    /// <summary>Token ids of one text as this model feeds it (sentence_bert_config's do_lower_case, then the tokenizer).</summary>
+    public int[] Tokenize(string text) => Tokenizer.Encode(Layout.DoLowerCase ? text.ToLowerInvariant() : text, MaxSeqLength);
+
     /// <summary>Sentence embeddings [batch, Dimension] of padded ids; differentiable when grad is on.</summary>
     public Tensor Forward(Tensor inputIds, Tensor attentionMask) => Forward(Model, inputIds, attentionMask);
 
-    /// <summary>This pipeline's pooling and normalisation on top of <paramref name="model"/> (e.g. a bf16 compute copy of <see cref="Model"/>).</summary>
-    public Tensor Forward(BertModel model, Tensor inputIds, Tensor attentionMask)
+    /// <summary>
+    /// This pipeline's pooling and head modules on top of <paramref name="model"/> (e.g. a bf16 compute copy of
+    /// <see cref="Model"/>); Dense modules compute in their own dtype (float32).
+    /// </summary>
+    public Tensor Forward(BertModel model, Tensor inputIds, Tensor attentionMask, int promptLength = 0)
     {
-        using var tokens = model.forward(inputIds, attentionMask);
-        var pooled = Pooler.Pool(Layout.Pooling, tokens, attentionMask);
-        if (!Layout.Normalize) return pooled;
-        using (pooled) return nn.functional.normalize(pooled, p: 2, dim: 1, eps: 1e-12);
+        Tensor current;
+        using (var tokens = model.forward(inputIds, attentionMask))
+            current = Pooler.Pool(Layout.Pooling, tokens, attentionMask, promptLength);
+        for (var i = 0; i < head.Count; i++)
+        {
+            using var input = current;
+            if (head[i] is { } dense)
+            {
+                using var typed = input.to_type(ScalarType.Float32);
+                current = dense.forward(typed);
+            }
+            else current = nn.functional.normalize(input, p: 2, dim: 1, eps: 1e-12);
+        }
+        return current;
+    }
+
+    private void SetTraining(bool training)
+    {
+        Model.train(training);
+        foreach (var module in head) module?.train(training);
     }
 
     /// <summary>Writes the sentence-transformers layout to <paramref name="directory"/> (created if needed).</summary>
@@ -146,7 +220,7 @@ public sealed class SentenceEncoder : IDisposable
         }
         foreach (var file in TokenizerFiles)
         {
-            var source = Path.Combine(sourceDirectory, file);
+            var source = Path.Combine(transformerDirectory, file);
             var target = Path.Combine(directory, file);
             if (!File.Exists(source) || Path.GetFullPath(source) == Path.GetFullPath(target)) continue;
             File.Copy(source, target, overwrite: true);
@@ -154,8 +228,14 @@ public sealed class SentenceEncoder : IDisposable
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserWrite);
         }
-        Layout.Write(directory, MaxSeqLength);
+        var folders = Layout.Write(directory, MaxSeqLength);
+        for (var i = 0; i < head.Count; i++) head[i]?.Save(Path.Combine(directory, folders[i]));
+        Settings.Write(directory);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Model.Dispose();
+        foreach (var module in head) module?.Dispose();
+    }
 }

@@ -29,7 +29,7 @@ internal static class BenchEncodeCommand
             var texts = TextInput.Read(result.GetValue(input)!);
             using var encoder = CommonOptions.LoadEncoder(result.GetValue(model)!, result.GetValue(device)!, result.GetValue(maxSeqLength));
             var size = result.GetValue(batchSize);
-            var tokens = texts.Sum(t => (long)encoder.Tokenizer.Encode(t, encoder.MaxSeqLength).Length);
+            var tokens = texts.Sum(t => (long)encoder.Tokenize(t).Length);
 
             encoder.Encode(texts, size); // warm-up: first-call allocations and kernel selection
             var seconds = new List<double>();

@@ -41,7 +41,7 @@ internal static class BenchTrainCommand
             using var setup = TrainingSetup.Create(config, result.GetValue(device)!);
             var (encoder, examples) = (setup.Encoder, setup.Examples);
             var sample = examples.Take(2000).ToList();
-            var tokensPerExample = sample.Average(e => e.Texts.Sum(t => (double)encoder.Tokenizer.Encode(t, encoder.MaxSeqLength).Length));
+            var tokensPerExample = sample.Average(e => e.Texts.Sum(t => (double)encoder.Tokenize(t).Length));
 
             var rates = new List<double>();
             var output = Path.Combine(Path.GetTempPath(), $"embedsweeps-bench-{Environment.ProcessId}");

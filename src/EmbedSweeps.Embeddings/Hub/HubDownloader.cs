@@ -18,10 +18,24 @@ public sealed partial class HubDownloader(EmbedSweepsSettings settings, HttpClie
     private const int MaxAttempts = 5;
     private readonly HttpClient client = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
 
-    /// <summary>Which repository files a sentence encoder needs: weights, configs, vocabulary, module configs.</summary>
-    public static bool IsNeeded(string file) =>
-        (!file.Contains('/') && (file.EndsWith(".json", StringComparison.Ordinal) || file == "vocab.txt" || file.EndsWith(".safetensors", StringComparison.Ordinal)))
-        || ModuleConfigPattern().IsMatch(file);
+    /// <summary>
+    /// Which repository files a sentence encoder needs: configs, vocabulary and weights at the top and in each
+    /// module folder (<c>0_Transformer/</c>, <c>2_Dense/</c>, …). Weights are the safetensors files of a folder
+    /// when it has any, its <c>pytorch_model*.bin</c> only when it has none (so both are never downloaded).
+    /// </summary>
+    public static IReadOnlyList<string> SelectNeeded(IEnumerable<string> files)
+    {
+        var candidates = files.Where(f => ModuleFilePattern().IsMatch(f)).ToList();
+        var withSafetensors = candidates.Where(f => f.EndsWith(".safetensors", StringComparison.Ordinal)).Select(FolderOf).ToHashSet();
+        return candidates.Where(file =>
+        {
+            var name = Path.GetFileName(file);
+            if (name.EndsWith(".json", StringComparison.Ordinal) || name == "vocab.txt" || name.EndsWith(".safetensors", StringComparison.Ordinal)) return true;
+            return name.StartsWith("pytorch_model", StringComparison.Ordinal) && name.EndsWith(".bin", StringComparison.Ordinal) && !withSafetensors.Contains(FolderOf(file));
+        }).ToList();
+    }
+
+    private static string FolderOf(string file) => file.Contains('/') ? file[..file.LastIndexOf('/')] : "";
 
     public async Task<string> DownloadModelAsync(string repository, string revision, CancellationToken cancellationToken = default)
     {
@@ -32,7 +46,8 @@ public sealed partial class HubDownloader(EmbedSweepsSettings settings, HttpClie
         var blobs = Path.Combine(folder, "blobs");
         Directory.CreateDirectory(blobs);
 
-        foreach (var file in info.Siblings.Where(s => IsNeeded(s.Name)))
+        var needed = SelectNeeded(info.Siblings.Select(s => s.Name)).ToHashSet();
+        foreach (var file in info.Siblings.Where(s => needed.Contains(s.Name)))
         {
             if (file.Name.Contains("..") || Path.IsPathRooted(file.Name))
                 throw new EmbedSweepsException($"{settings.HubEndpoint}: {repository} lists a file named \"{file.Name}\", which is not a safe relative path.");
@@ -168,8 +183,9 @@ public sealed partial class HubDownloader(EmbedSweepsSettings settings, HttpClie
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    [GeneratedRegex(@"^[0-9]+_[A-Za-z]+/config\.json$")]
-    private static partial Regex ModuleConfigPattern();
+    // A top-level file, or one directly inside a sentence-transformers module folder such as 2_Dense.
+    [GeneratedRegex(@"^([0-9]+_[A-Za-z]+/)?[^/]+$")]
+    private static partial Regex ModuleFilePattern();
 
     private sealed record RepositoryFile(string Name, long Size, string BlobId, string? Sha256)
     {

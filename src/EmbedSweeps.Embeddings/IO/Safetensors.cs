@@ -29,7 +29,7 @@ public static class Safetensors
 
         var index = Path.Combine(directory, IndexFileName);
         if (!File.Exists(index))
-            throw new EmbedSweepsException($"{directory}: no {FileName} or {IndexFileName}; only safetensors weights are supported (convert pytorch_model.bin with safetensors' convert script).");
+            throw new EmbedSweepsException($"{directory}: no {FileName} or {IndexFileName}.");
         var result = new Dictionary<string, Tensor>();
         foreach (var shard in ShardsOf(index))
         {
@@ -71,36 +71,64 @@ public static class Safetensors
 
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
-        JsonObject header;
-        try { header = JsonNode.Parse(headerBytes) as JsonObject ?? throw Corrupt(path, "header is not a JSON object"); }
-        catch (JsonException e) { throw Corrupt(path, $"header is not valid JSON ({e.Message})"); }
+        var header = JsonFiles.Parse(headerBytes, path) as JsonObject ?? throw Corrupt(path, "header is not a JSON object");
 
         var dataStart = 8 + headerLength;
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, node) in header)
+        var entries = header.Where(pair => pair.Key != "__metadata__").Select(pair => ReadEntry(pair.Key, pair.Value, path)).ToList();
+        // The reference implementation's rule: the byte ranges tile the data section exactly, no gaps, no overlaps.
+        long expectedBegin = 0;
+        foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
         {
-            if (name == "__metadata__") continue;
-            var entry = node as JsonObject ?? throw Corrupt(path, $"entry {name} is not an object");
-            var dtype = ParseDtype(entry["dtype"]?.GetValue<string>(), path, name);
-            var shape = (entry["shape"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no shape"))
-                .Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = entry["data_offsets"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no data_offsets");
-            var begin = offsets[0]!.GetValue<long>();
-            var end = offsets[1]!.GetValue<long>();
-            var expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
-            if (begin < 0 || end < begin || end - begin != expected || dataStart + end > length)
-                throw Corrupt(path, $"tensor {name} [{string.Join(", ", shape)}] {entry["dtype"]} needs {expected} bytes but its range is {begin}..{end}");
+            if (entry.Begin != expectedBegin)
+                throw Corrupt(path, entry.Begin < expectedBegin
+                    ? $"tensor {entry.Name}'s bytes {entry.Begin}..{entry.End} overlap another tensor's"
+                    : $"the bytes {expectedBegin}..{entry.Begin} before tensor {entry.Name} belong to no tensor");
+            expectedBegin = entry.End;
+        }
+        if (dataStart + expectedBegin != length)
+            throw Corrupt(path, $"its tensors need {expectedBegin} data bytes but the file has {length - dataStart}");
 
-            var tensor = empty(shape, dtype);
-            if (expected > 0)
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var entry in entries)
+        {
+            var tensor = empty(entry.Shape, entry.Dtype);
+            if (entry.End > entry.Begin)
             {
                 var bytes = tensor.bytes;
-                RandomAccess.Read(file.SafeFileHandle, bytes, dataStart + begin);
+                RandomAccess.Read(file.SafeFileHandle, bytes, dataStart + entry.Begin);
                 tensor.bytes = bytes;
             }
-            tensors[name] = tensor;
+            tensors[entry.Name] = tensor;
         }
         return tensors;
+    }
+
+    private sealed record Entry(string Name, ScalarType Dtype, long[] Shape, long Begin, long End);
+
+    private static Entry ReadEntry(string name, JsonNode? node, string path)
+    {
+        try
+        {
+            var entry = node as JsonObject ?? throw Corrupt(path, $"entry {name} is not an object");
+            var dtypeName = entry["dtype"]?.GetValue<string>();
+            var dtype = ParseDtype(dtypeName, path, name);
+            var shape = (entry["shape"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no shape"))
+                .Select(d => d?.GetValue<long>() ?? -1).ToArray();
+            if (shape.Any(d => d < 0)) throw Corrupt(path, $"tensor {name} has a negative or missing dimension in its shape");
+            var offsets = entry["data_offsets"] as JsonArray ?? throw Corrupt(path, $"entry {name} has no data_offsets");
+            if (offsets.Count != 2) throw Corrupt(path, $"tensor {name}'s data_offsets must be [begin, end]");
+            var begin = offsets[0]?.GetValue<long>() ?? -1;
+            var end = offsets[1]?.GetValue<long>() ?? -1;
+            var elements = shape.Aggregate(1L, (a, b) => checked(a * b));
+            var expected = checked(elements * ElementSize(dtype));
+            if (begin < 0 || end < begin || end - begin != expected)
+                throw Corrupt(path, $"tensor {name} [{string.Join(", ", shape)}] {dtypeName} needs {expected} bytes but its range is {begin}..{end}");
+            return new Entry(name, dtype, shape, begin, end);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            throw Corrupt(path, $"entry {name} has a value of the wrong type or size ({e.Message})");
+        }
     }
 
     /// <summary>Writes <paramref name="tensors"/> (sorted by name) with <c>{"format": "pt"}</c> metadata, as transformers expects.</summary>

@@ -24,6 +24,6 @@ public static class TinyBert
         Safetensors.Save(Path.Combine(directory, Safetensors.FileName), model.named_parameters().Select(p => new KeyValuePair<string, TorchSharp.torch.Tensor>(p.name, p.parameter)));
         foreach (var file in new[] { "vocab.txt", "tokenizer_config.json" })
             File.Copy(Path.Combine(vocabularyFrom, file), Path.Combine(directory, file), overwrite: true);
-        new SentenceTransformerLayout(PoolingConfig.Mean(32), Normalize: true, MaxSeqLength: 32, PoolingFolder: "1_Pooling").Write(directory, 32);
+        SentenceTransformerLayout.Simple(PoolingConfig.Mean(32), normalize: true, maxSeqLength: 32).Write(directory, 32);
     }
 }

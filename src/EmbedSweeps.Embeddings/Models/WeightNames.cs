@@ -24,7 +24,7 @@ internal static class WeightNames
         var unexpected = new List<string>();
         foreach (var (key, tensor) in checkpoint)
         {
-            var name = prefixed && key.StartsWith(BertPrefix, StringComparison.Ordinal) ? key[BertPrefix.Length..] : key;
+            var name = LegacyLayerNormName(prefixed && key.StartsWith(BertPrefix, StringComparison.Ordinal) ? key[BertPrefix.Length..] : key);
             if (Ignored.Contains(name)) continue;
             if (name.StartsWith("embeddings.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal)
                 || name.StartsWith("pooler.", StringComparison.Ordinal))
@@ -35,6 +35,13 @@ internal static class WeightNames
         var dtype = state.Values.Select(t => t.dtype).FirstOrDefault(t => t is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64, ScalarType.Float32);
         return (state, unexpected, state.ContainsKey("pooler.dense.weight"), dtype);
     }
+
+    // TensorFlow-era checkpoints (bert-base-uncased among them) name LayerNorm's parameters gamma and beta;
+    // transformers renames them on load (PreTrainedModel._fix_key), and so do we.
+    private static string LegacyLayerNormName(string name) =>
+        name.EndsWith(".gamma", StringComparison.Ordinal) ? name[..^".gamma".Length] + ".weight"
+        : name.EndsWith(".beta", StringComparison.Ordinal) ? name[..^".beta".Length] + ".bias"
+        : name;
 
     /// <summary>Copies <paramref name="state"/> into <paramref name="model"/> (as float32); every parameter must be present with its shape.</summary>
     public static void Assign(BertModel model, Dictionary<string, Tensor> state, string source)

@@ -1,28 +1,32 @@
-using System.Text.Json;
+using System.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace EmbedSweeps.Embeddings.Tokenization;
 
 /// <summary>
-/// Hugging Face–faithful BERT tokenization: <see cref="BasicTokenizer"/> for the word split,
-/// Microsoft.ML.Tokenizers' WordPiece for the sub-words, then [CLS] … [SEP] with truncation that
-/// keeps [SEP] (as HF's <c>truncation=True</c> does).
+/// Hugging Face–faithful BERT tokenization: added and special tokens typed into the text are matched first
+/// (<see cref="AddedTokenSplitter"/>), the rest goes through <see cref="BasicTokenizer"/> for the word split and
+/// Microsoft.ML.Tokenizers' WordPiece for the sub-words, then [CLS] … [SEP] with truncation that keeps [SEP]
+/// (as HF's <c>truncation=True</c> does).
 /// </summary>
 public sealed class BertTokenizer
 {
     private readonly WordPieceTokenizer wordPiece;
     private readonly BasicTokenizer basic;
+    private readonly AddedTokenSplitter addedTokens;
 
-    private BertTokenizer(WordPieceTokenizer wordPiece, BasicTokenizer basic, IReadOnlyList<string> vocabulary,
-        int cls, int sep, int pad, int unk)
+    private BertTokenizer(WordPieceTokenizer wordPiece, BasicTokenizer basic, AddedTokenSplitter addedTokens,
+        IReadOnlyList<string> vocabulary, int cls, int sep, int pad, int unk, int? modelMaxLength)
     {
         this.wordPiece = wordPiece;
         this.basic = basic;
+        this.addedTokens = addedTokens;
         Vocabulary = vocabulary;
         ClsId = cls;
         SepId = sep;
         PadId = pad;
         UnkId = unk;
+        ModelMaxLength = modelMaxLength;
     }
 
     public IReadOnlyList<string> Vocabulary { get; }
@@ -32,30 +36,29 @@ public sealed class BertTokenizer
     public int UnkId { get; }
     public bool LowerCase => basic.LowerCase;
 
-    /// <summary>Loads <c>vocab.txt</c> and, when present, <c>tokenizer_config.json</c> from <paramref name="directory"/>.</summary>
+    /// <summary>tokenizer_config.json's <c>model_max_length</c>, or null when it sets none (or the "no limit" sentinel).</summary>
+    public int? ModelMaxLength { get; }
+
+    /// <summary>Loads the tokenizer files of <paramref name="directory"/> (see <see cref="TokenizerFiles"/>).</summary>
     public static BertTokenizer Load(string directory)
     {
-        var vocabPath = Path.Combine(directory, "vocab.txt");
-        if (!File.Exists(vocabPath))
-            throw new EmbedSweepsException($"{vocabPath}: missing; a BERT model directory needs its WordPiece vocabulary.");
-        var vocabulary = File.ReadAllLines(vocabPath);
-
-        var settings = TokenizerSettings.Load(Path.Combine(directory, "tokenizer_config.json"));
-        var index = new Dictionary<string, int>(vocabulary.Length);
-        for (var i = 0; i < vocabulary.Length; i++) index.TryAdd(vocabulary[i], i);
+        var files = TokenizerFiles.Read(directory);
+        var index = new Dictionary<string, int>(files.Vocabulary.Count, StringComparer.Ordinal);
+        for (var i = 0; i < files.Vocabulary.Count; i++) index.TryAdd(files.Vocabulary[i], i);
         int Require(string token) => index.TryGetValue(token, out var id)
             ? id
-            : throw new EmbedSweepsException($"{vocabPath}: the special token {token} is not in the vocabulary.");
+            : throw new EmbedSweepsException($"{Path.Combine(directory, "vocab.txt")}: the special token {token} is not in the vocabulary.");
 
-        using var stream = File.OpenRead(vocabPath);
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', files.Vocabulary)));
         var wordPiece = WordPieceTokenizer.Create(stream, new WordPieceOptions
         {
-            UnknownToken = settings.UnkToken,
+            UnknownToken = files.UnkToken,
             ContinuingSubwordPrefix = "##",
             MaxInputCharsPerWord = 100,
         });
-        return new BertTokenizer(wordPiece, new BasicTokenizer(settings.DoLowerCase, settings.StripAccents, settings.TokenizeChineseChars),
-            vocabulary, Require(settings.ClsToken), Require(settings.SepToken), Require(settings.PadToken), Require(settings.UnkToken));
+        return new BertTokenizer(wordPiece, new BasicTokenizer(files.DoLowerCase, files.StripAccents, files.TokenizeChineseChars),
+            new AddedTokenSplitter(files.AddedTokens, files.DoLowerCase), files.Vocabulary,
+            Require(files.ClsToken), Require(files.SepToken), Require(files.PadToken), Require(files.UnkToken), files.ModelMaxLength);
     }
 
     /// <summary>Token ids of <paramref name="text"/>, [CLS] … [SEP], at most <paramref name="maxLength"/> ids.</summary>
@@ -64,61 +67,22 @@ public sealed class BertTokenizer
         if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), "room is needed for [CLS] and [SEP]");
         var ids = new List<int>(Math.Min(maxLength, text.Length + 2)) { ClsId };
         var budget = maxLength - 2;
-        foreach (var word in basic.Tokenize(text))
+        foreach (var (piece, token) in addedTokens.Split(text))
         {
             if (ids.Count - 1 >= budget) break;
-            ids.AddRange(wordPiece.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));
+            if (token is not null)
+            {
+                ids.Add(token.Id);
+                continue;
+            }
+            foreach (var word in basic.Tokenize(piece))
+            {
+                if (ids.Count - 1 >= budget) break;
+                ids.AddRange(wordPiece.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));
+            }
         }
         if (ids.Count - 1 > budget) ids.RemoveRange(budget + 1, ids.Count - 1 - budget);
         ids.Add(SepId);
         return ids.ToArray();
-    }
-
-    private sealed record TokenizerSettings(
-        bool DoLowerCase, bool? StripAccents, bool TokenizeChineseChars,
-        string ClsToken, string SepToken, string PadToken, string UnkToken)
-    {
-        public static TokenizerSettings Load(string path)
-        {
-            // Without tokenizer_config.json, BertTokenizer's own defaults apply (uncased BERT).
-            var settings = new TokenizerSettings(true, null, true, "[CLS]", "[SEP]", "[PAD]", "[UNK]");
-            if (!File.Exists(path)) return settings;
-            try
-            {
-                using var document = JsonDocument.Parse(File.ReadAllText(path));
-                var root = document.RootElement;
-                return settings with
-                {
-                    DoLowerCase = Bool(root, "do_lower_case") ?? settings.DoLowerCase,
-                    StripAccents = Bool(root, "strip_accents"),
-                    TokenizeChineseChars = Bool(root, "tokenize_chinese_chars") ?? true,
-                    ClsToken = Token(root, "cls_token") ?? settings.ClsToken,
-                    SepToken = Token(root, "sep_token") ?? settings.SepToken,
-                    PadToken = Token(root, "pad_token") ?? settings.PadToken,
-                    UnkToken = Token(root, "unk_token") ?? settings.UnkToken,
-                };
-            }
-            catch (JsonException e)
-            {
-                throw new EmbedSweepsException($"{path}: not valid JSON ({e.Message}).", e);
-            }
-        }
-
-        private static bool? Bool(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-                ? value.GetBoolean()
-                : null;
-
-        // Special tokens are either strings or AddedToken objects ({"content": "[CLS]", …}).
-        private static string? Token(JsonElement root, string name)
-        {
-            if (!root.TryGetProperty(name, out var value)) return null;
-            return value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Object when value.TryGetProperty("content", out var content) => content.GetString(),
-                _ => null,
-            };
-        }
     }
 }

@@ -44,6 +44,7 @@ public sealed class Trainer(
         using var compute = config.Precision == "bf16" ? master.CopyAs(ScalarType.BFloat16) : null;
         var computeModel = compute ?? master;
         var parameters = master.named_parameters().Select(p => (p.name, p.parameter))
+            .Concat(encoder.HeadParameters)
             .Concat(loss.Parameters.Select(p => ("loss." + p.Name, p.Parameter))).ToList();
         using var optimizer = new AdamW(parameters, config.WeightDecay);
 
@@ -200,7 +201,7 @@ public sealed class Trainer(
     {
         var ids = texts.Select(text =>
         {
-            if (!tokenCache.TryGetValue(text, out var tokens)) tokenCache[text] = tokens = encoder.Tokenizer.Encode(text, encoder.MaxSeqLength);
+            if (!tokenCache.TryGetValue(text, out var tokens)) tokenCache[text] = tokens = encoder.Tokenize(text);
             return tokens;
         }).ToList();
         var (inputIds, mask) = Batching.Pad(ids, encoder.Tokenizer.PadId, encoder.Device);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EmbedSweeps.Embeddings.IO;
+using EmbedSweeps.Embeddings.Pooling;
 using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings.Tests.Models;
@@ -82,8 +83,7 @@ public sealed class ModelDirectoryTests
     {
         var directory = CopyOf(SharedFiles.Arctic, "modules.json", "1_Pooling/config.json", "sentence_bert_config.json");
         using var plain = SentenceEncoder.Load(directory);
-        Assert.True(plain.Layout.Pooling.MeanTokens);
-        Assert.False(plain.Layout.Pooling.ClsToken);
+        Assert.Equal([PoolingMode.Mean], plain.Layout.Pooling.Modes);
         Assert.False(plain.Layout.Normalize);
         Assert.Equal(512, plain.MaxSeqLength);
     }
