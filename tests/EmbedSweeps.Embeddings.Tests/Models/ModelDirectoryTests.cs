@@ -9,18 +9,7 @@ public sealed class ModelDirectoryTests
 {
     private static readonly string[] Texts = ["A man is playing a guitar.", "北京是中国的首都。", ""];
 
-    private static string CopyOf(string model, params string[] skip)
-    {
-        var target = SharedFiles.NewTemporaryDirectory();
-        foreach (var file in Directory.EnumerateFiles(model, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(model, file);
-            if (skip.Contains(relative)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
-            File.Copy(file, Path.Combine(target, relative));
-        }
-        return target;
-    }
+    private static string CopyOf(string model, params string[] skip) => ModelCopies.CopyOf(model, skip);
 
     [Fact]
     public void SaveThenLoadEncodesBitIdentically()
