@@ -6,9 +6,12 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// sentence-transformers' <c>EmbeddingSimilarityEvaluator</c> (and MTEB's STS protocol): embed both
 /// sentences of each pair, score them by cosine, negative Manhattan, negative Euclidean distance and
 /// dot product, and correlate each score with the gold similarity (Pearson and Spearman).
-/// Primary metric: <c>spearman_cosine</c>.
+/// Primary metric: the Spearman correlation of the model's own similarity function (<c>spearman_cosine</c> unless
+/// config_sentence_transformers.json names another), as sentence-transformers' evaluator chooses it. Texts get
+/// the prompt MTEB would give them for <paramref name="mtebTaskName"/> (an STS task: none unless the model names one).
 /// </summary>
-public sealed class EmbeddingSimilarityEvaluator(string name, IReadOnlyList<ScoredPair> pairs, int batchSize = 32) : ISentenceEvaluator
+public sealed class EmbeddingSimilarityEvaluator(
+    string name, IReadOnlyList<ScoredPair> pairs, int batchSize = 32, string mtebTaskName = "STSBenchmark") : ISentenceEvaluator
 {
     public string Name { get; } = name;
 
@@ -16,8 +19,9 @@ public sealed class EmbeddingSimilarityEvaluator(string name, IReadOnlyList<Scor
     {
         if (pairs.Count < 2) throw new EmbedSweepsException($"{Name}: needs at least two scored pairs, has {pairs.Count}.");
         var dimension = encoder.Dimension;
-        var first = encoder.Encode(pairs.Select(p => p.Sentence1).ToList(), batchSize);
-        var second = encoder.Encode(pairs.Select(p => p.Sentence2).ToList(), batchSize);
+        var prompt = encoder.Settings.PromptForTask(mtebTaskName, "STS", promptType: null);
+        var first = encoder.Encode(pairs.Select(p => p.Sentence1).ToList(), batchSize, prompt: prompt);
+        var second = encoder.Encode(pairs.Select(p => p.Sentence2).ToList(), batchSize, prompt: prompt);
         var gold = pairs.Select(p => p.Score).ToList();
 
         var cosine = new double[pairs.Count];
@@ -50,6 +54,6 @@ public sealed class EmbeddingSimilarityEvaluator(string name, IReadOnlyList<Scor
             metrics[$"pearson_{similarity}"] = Correlation.Pearson(scores, gold);
             metrics[$"spearman_{similarity}"] = Correlation.Spearman(scores, gold);
         }
-        return new EvaluationResult(Name, metrics, "spearman_cosine", GreaterIsBetter: true);
+        return new EvaluationResult(Name, metrics, $"spearman_{encoder.Settings.SimilarityFunction}", GreaterIsBetter: true);
     }
 }

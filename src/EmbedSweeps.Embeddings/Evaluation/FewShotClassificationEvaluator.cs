@@ -7,11 +7,13 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// shuffle the training indices with numpy's RandomState(seed), keep the first
 /// <c>samplesPerLabel</c> texts of each label, fit scikit-learn-default logistic regression on their
 /// embeddings and score it on the whole test split. Reports the means of accuracy (primary),
-/// macro-F1 and weighted-F1. Embeddings are used as the model returns them.
+/// macro-F1 and weighted-F1. Embeddings are used as the model returns them, of texts with the prompt MTEB would
+/// give them for <paramref name="mtebTaskName"/> (a classification task: none unless the model names one).
 /// </summary>
 public sealed class FewShotClassificationEvaluator(
     string name, IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test,
-    int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32) : ISentenceEvaluator
+    int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32,
+    string mtebTaskName = "Banking77Classification") : ISentenceEvaluator
 {
     public string Name { get; } = name;
 
@@ -21,9 +23,10 @@ public sealed class FewShotClassificationEvaluator(
         var samples = DrawSamples();
         var needed = samples.SelectMany(s => s).Distinct().Order().ToList();
         var dimension = encoder.Dimension;
-        var trainEmbeddings = encoder.Encode(needed.Select(i => train[i].Text).ToList(), batchSize);
+        var prompt = encoder.Settings.PromptForTask(mtebTaskName, "Classification", promptType: null);
+        var trainEmbeddings = encoder.Encode(needed.Select(i => train[i].Text).ToList(), batchSize, prompt: prompt);
         var rowOf = needed.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
-        var testEmbeddings = encoder.Encode(test.Select(t => t.Text).ToList(), batchSize);
+        var testEmbeddings = encoder.Encode(test.Select(t => t.Text).ToList(), batchSize, prompt: prompt);
         var truth = test.Select(t => t.Label).ToList();
 
         double accuracy = 0, macro = 0, weighted = 0;

@@ -34,6 +34,20 @@ public sealed class HubDownloadTests
     }
 
     [Fact]
+    public void OnlyWhatAnEncoderNeedsIsDownloadedAndNeverTwoWeightFormats()
+    {
+        string[] files =
+        [
+            "README.md", ".gitattributes", "config.json", "model.safetensors", "pytorch_model.bin", "tf_model.h5", "vocab.txt",
+            "tokenizer.json", "modules.json", "1_Pooling/config.json", "2_Dense/config.json", "2_Dense/pytorch_model.bin",
+            "onnx/model.onnx", "openvino/openvino_model.xml", "0_Transformer/nested/deep.json",
+        ];
+        Assert.Equal(
+            ["config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "modules.json", "1_Pooling/config.json", "2_Dense/config.json", "2_Dense/pytorch_model.bin"],
+            HubDownloader.SelectNeeded(files));
+    }
+
+    [Fact]
     public async Task ASecondResolveUsesTheCacheWithoutAsking()
     {
         using var hub = new FakeHub(Repository, SharedFiles.MiniLm);

@@ -58,6 +58,36 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void ADenseHeadIsTrainedSavedAndResumedExactly()
+    {
+        // TinyBert → mean pooling → Dense(32→8, tanh) → Normalize, as a user's model with a projection head arrives.
+        var model = TinyModel.Create();
+        System.IO.File.WriteAllText(Path.Combine(model, "modules.json"),
+            Models.LayoutVariantTests.ModulesJson(("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Dense", "Dense"), ("3_Normalize", "Normalize")).ToJsonString());
+        Directory.CreateDirectory(Path.Combine(model, "2_Dense"));
+        System.IO.File.WriteAllText(Path.Combine(model, "2_Dense", "config.json"),
+            """{"in_features": 32, "out_features": 8, "bias": true, "activation_function": "torch.nn.modules.activation.Tanh"}""");
+        manual_seed(5);
+        using (var weight = randn(8, 32) * 0.1f)
+        using (var bias = zeros(8))
+            Safetensors.Save(Path.Combine(model, "2_Dense", Safetensors.FileName), [new("linear.weight", weight), new("linear.bias", bias)]);
+
+        var straight = SharedFiles.NewTemporaryDirectory();
+        Train(model, Config, straight);
+        var interrupted = SharedFiles.NewTemporaryDirectory();
+        Train(model, Config, interrupted, stopAt: 20);
+        Train(model, Config, interrupted, resume: interrupted);
+
+        var initial = Safetensors.Load(Path.Combine(model, "2_Dense", Safetensors.FileName));
+        var trained = Safetensors.Load(Path.Combine(straight, "2_Dense", Safetensors.FileName));
+        var resumed = Safetensors.Load(Path.Combine(interrupted, "2_Dense", Safetensors.FileName));
+        Assert.False(initial["linear.weight"].eq(trained["linear.weight"]).all().item<bool>(), "the Dense head was not trained");
+        Assert.True(trained["linear.weight"].eq(resumed["linear.weight"]).all().item<bool>(), "resuming changed the Dense head");
+        using var reloaded = SentenceEncoder.Load(straight);
+        Assert.Equal(8, reloaded.Dimension);
+    }
+
+    [Fact]
     public void ResumingWithDifferentSettingsIsRefused()
     {
         var model = TinyModel.Create();
