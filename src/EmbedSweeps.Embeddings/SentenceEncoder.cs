@@ -52,9 +52,41 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Checkpoint keys that are not BERT parameters (reported, then ignored).</summary>
     public IReadOnlyList<string> UnexpectedKeys { get; }
 
-    /// <summary>Width of the sentence embedding: the last Dense module's out_features, else modes × hidden size.</summary>
-    public int Dimension => head.OfType<DenseModule>().LastOrDefault()?.OutFeatures
+    /// <summary>Width of the model's sentence embedding: the last Dense module's out_features, else modes × hidden size.</summary>
+    public int FullDimension => head.OfType<DenseModule>().LastOrDefault()?.OutFeatures
         ?? Layout.Pooling.WordEmbeddingDimension * Layout.Pooling.ModeCount;
+
+    /// <summary>Width of what <see cref="Encode"/> returns: <see cref="FullDimension"/>, or <see cref="TruncateDim"/> when set.</summary>
+    public int Dimension => TruncateDim is { } truncated ? Math.Min(truncated, FullDimension) : FullDimension;
+
+    /// <summary>
+    /// sentence-transformers' <c>truncate_dim</c> (Matryoshka evaluation): <see cref="Encode"/> keeps each embedding's
+    /// first N values, after the model's own normalisation, as the library does. Null: the whole embedding.
+    /// </summary>
+    public int? TruncateDim
+    {
+        get => truncateDim;
+        set => truncateDim = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "a truncation needs at least one dimension");
+    }
+
+    private int? truncateDim;
+    private Dictionary<(string Prompt, string Text), float[]>? cache;
+
+    /// <summary>
+    /// Until the returned scope is disposed, <see cref="Encode"/> remembers every embedding it computes (whole, before
+    /// truncation) and never computes one twice: for evaluations that look at the same texts several times (several
+    /// Matryoshka dimensions). The weights must not change meanwhile.
+    /// </summary>
+    public IDisposable CacheEmbeddings()
+    {
+        cache = new Dictionary<(string, string), float[]>();
+        return new CacheScope(this);
+    }
+
+    private sealed class CacheScope(SentenceEncoder owner) : IDisposable
+    {
+        public void Dispose() => owner.cache = null;
+    }
 
     /// <summary>The trainable parameters after pooling (Dense modules), named <c>head.N.linear.weight</c>.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> HeadParameters =>
@@ -71,14 +103,19 @@ public sealed class SentenceEncoder : IDisposable
         if (tokenizer.Vocabulary.Count > config.VocabSize)
             throw new EmbedSweepsException(
                 $"{Path.Combine(transformerDirectory, "vocab.txt")}: has {tokenizer.Vocabulary.Count} tokens but the embedding matrix has {config.VocabSize} rows (config.json vocab_size); the vocabulary does not belong to these weights.");
+        if (tokenizer.MaxTokenId >= config.VocabSize)
+            throw new EmbedSweepsException(
+                $"{transformerDirectory}: an added token has id {tokenizer.MaxTokenId} but the embedding matrix has only {config.VocabSize} rows (config.json vocab_size); resize the embeddings in Python (model.resize_token_embeddings) and save again.");
         var settings = ModelSettings.Read(directory);
-        var head = LoadHead(directory, layout, layout.Pooling.WordEmbeddingDimension * layout.Pooling.ModeCount);
 
         var weights = ModelWeights.Load(transformerDirectory);
+        List<DenseModule?> head = [];
+        BertModel? model = null;
         try
         {
             var (state, unexpected, hasPooler, dtype) = WeightNames.Normalise(weights);
-            var model = new BertModel(config, hasPooler);
+            head = LoadHead(directory, layout, layout.Pooling.WordEmbeddingDimension * layout.Pooling.ModeCount);
+            model = new BertModel(config, hasPooler);
             WeightNames.Assign(model, state, transformerDirectory);
             model.eval();
             // sentence-transformers: its own max_seq_length, else the tokenizer's model_max_length; never past the position table.
@@ -89,6 +126,7 @@ public sealed class SentenceEncoder : IDisposable
         }
         catch
         {
+            model?.Dispose();
             foreach (var module in head) module?.Dispose();
             throw;
         }
@@ -101,21 +139,22 @@ public sealed class SentenceEncoder : IDisposable
     private static List<DenseModule?> LoadHead(string directory, SentenceTransformerLayout layout, int width)
     {
         var modules = new List<DenseModule?>();
-        foreach (var step in layout.Head)
+        try
         {
-            if (step.Kind != ModuleKind.Dense) { modules.Add(null); continue; }
-            var folder = Path.Combine(directory, step.Folder);
-            var dense = DenseModule.Load(folder);
-            modules.Add(dense);
-            if (dense.InFeatures != width)
+            foreach (var step in layout.Head)
             {
-                foreach (var module in modules) module?.Dispose();
-                throw new EmbedSweepsException(
-                    $"{Path.Combine(folder, "config.json")}: in_features is {dense.InFeatures} but the module before it outputs {width} values.");
+                if (step.Kind != ModuleKind.Dense) { modules.Add(null); continue; }
+                var dense = DenseModule.Load(Path.Combine(directory, step.Folder), width);
+                modules.Add(dense);
+                width = dense.OutFeatures;
             }
-            width = dense.OutFeatures;
+            return modules;
         }
-        return modules;
+        catch
+        {
+            foreach (var module in modules) module?.Dispose();
+            throw;
+        }
     }
 
     public SentenceEncoder To(Device device)
@@ -136,9 +175,33 @@ public sealed class SentenceEncoder : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         prompt ??= Settings.DefaultPrompt;
+        var full = FullDimension;
+        var dimension = Dimension;
+        var rows = new float[texts.Count][];
+        var missing = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+            if (cache?.TryGetValue((prompt, texts[i]), out var cached) == true) rows[i] = cached;
+            else missing.Add(i);
+        if (missing.Count > 0)
+        {
+            var computed = EncodeWhole(missing.Select(i => texts[i]).ToList(), batchSize, progress, prompt);
+            for (var m = 0; m < missing.Count; m++)
+            {
+                var row = computed.AsSpan(m * full, full).ToArray();
+                rows[missing[m]] = row;
+                if (cache is not null) cache[(prompt, texts[missing[m]])] = row;
+            }
+        }
+        var result = new float[(long)texts.Count * dimension];
+        for (var i = 0; i < texts.Count; i++) Array.Copy(rows[i], 0, result, (long)i * dimension, dimension);
+        return result;
+    }
+
+    private float[] EncodeWhole(IReadOnlyList<string> texts, int batchSize, IProgress<int>? progress, string prompt)
+    {
         // The prompt's tokens, [CLS] included, [SEP] not: what Pooling leaves out when include_prompt is false.
         var promptLength = prompt.Length > 0 ? Tokenize(prompt).Length - 1 : 0;
-        var dimension = Dimension;
+        var dimension = FullDimension;
         var result = new float[(long)texts.Count * dimension];
         var ids = new int[texts.Count][];
         for (var i = 0; i < texts.Count; i++) ids[i] = Tokenize(prompt + texts[i]);

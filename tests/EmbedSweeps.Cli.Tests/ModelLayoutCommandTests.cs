@@ -28,11 +28,17 @@ public sealed class ModelLayoutCommandTests
         var output = input + ".npy";
 
         var result = CliRunner.Run("encode", "--model", model, "--input", input, "--output", output);
-
         Assert.True(result.ExitCode == 0, result.Error);
-        var (actual, _) = Npy.ReadFloat32(output);
-        var (expected, _) = Npy.ReadFloat32(Path.Combine(CliRunner.Shared, "reference", "all-MiniLM-L6-v2.npy"));
-        Assert.True(actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max() < 1e-4, kind);
+        var original = CliRunner.Run("encode", "--model", Source, "--input", input, "--output", output + ".original.npy");
+        Assert.True(original.ExitCode == 0, original.Error);
+
+        var (actual, shape) = Npy.ReadFloat32(output);
+        var (expected, expectedShape) = Npy.ReadFloat32(output + ".original.npy");
+        var (reference, _) = Npy.ReadFloat32(Path.Combine(CliRunner.Shared, "reference", "all-MiniLM-L6-v2.npy"));
+        Assert.Equal([cases.Count, 384], shape);
+        Assert.Equal(expectedShape, shape);
+        Assert.True(actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max() <= 1e-5, $"{kind}: differs from the original model by more than 1e-5");
+        Assert.True(actual.Zip(reference, (a, e) => Math.Abs(a - e)).Max() < 1e-4, $"{kind}: differs from the reference");
     }
 
     [Fact]

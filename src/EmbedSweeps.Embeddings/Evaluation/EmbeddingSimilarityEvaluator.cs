@@ -9,6 +9,7 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// Primary metric: the Spearman correlation of the model's own similarity function (<c>spearman_cosine</c> unless
 /// config_sentence_transformers.json names another), as sentence-transformers' evaluator chooses it. Texts get
 /// the prompt MTEB would give them for <paramref name="mtebTaskName"/> (an STS task: none unless the model names one).
+/// Items for confidence intervals: the pairs.
 /// </summary>
 public sealed class EmbeddingSimilarityEvaluator(
     string name, IReadOnlyList<ScoredPair> pairs, int batchSize = 32, string mtebTaskName = "STSBenchmark") : ISentenceEvaluator
@@ -22,38 +23,26 @@ public sealed class EmbeddingSimilarityEvaluator(
         var prompt = encoder.Settings.PromptForTask(mtebTaskName, "STS", promptType: null);
         var first = encoder.Encode(pairs.Select(p => p.Sentence1).ToList(), batchSize, prompt: prompt);
         var second = encoder.Encode(pairs.Select(p => p.Sentence2).ToList(), batchSize, prompt: prompt);
-        var gold = pairs.Select(p => p.Score).ToList();
+        var gold = pairs.Select(p => p.Score).ToArray();
 
-        var cosine = new double[pairs.Count];
-        var manhattan = new double[pairs.Count];
-        var euclidean = new double[pairs.Count];
-        var dot = new double[pairs.Count];
-        for (var i = 0; i < pairs.Count; i++)
+        var scores = Similarity.Names.ToDictionary(fn => fn, fn => Enumerable.Range(0, pairs.Count)
+            .Select(i => Similarity.Pairwise(fn, first.AsSpan(i * dimension, dimension), second.AsSpan(i * dimension, dimension))).ToArray());
+
+        IReadOnlyDictionary<string, double> Compute(IReadOnlyList<int> items)
         {
-            var a = first.AsSpan(i * dimension, dimension);
-            var b = second.AsSpan(i * dimension, dimension);
-            double dotProduct = 0, normA = 0, normB = 0, l1 = 0, l2 = 0;
-            for (var d = 0; d < dimension; d++)
+            var truth = items.Select(i => gold[i]).ToArray();
+            var metrics = new Dictionary<string, double>();
+            foreach (var fn in Similarity.Names)
             {
-                double x = a[d], y = b[d], diff = x - y;
-                dotProduct += x * y;
-                normA += x * x;
-                normB += y * y;
-                l1 += Math.Abs(diff);
-                l2 += diff * diff;
+                var predicted = items.Select(i => scores[fn][i]).ToArray();
+                metrics[$"pearson_{fn}"] = Correlation.Pearson(predicted, truth);
+                metrics[$"spearman_{fn}"] = Correlation.Spearman(predicted, truth);
             }
-            cosine[i] = dotProduct / (Math.Sqrt(normA) * Math.Sqrt(normB));
-            manhattan[i] = -l1;
-            euclidean[i] = -Math.Sqrt(l2);
-            dot[i] = dotProduct;
+            return metrics;
         }
 
-        var metrics = new Dictionary<string, double>();
-        foreach (var (similarity, scores) in new[] { ("cosine", cosine), ("manhattan", manhattan), ("euclidean", euclidean), ("dot", dot) })
-        {
-            metrics[$"pearson_{similarity}"] = Correlation.Pearson(scores, gold);
-            metrics[$"spearman_{similarity}"] = Correlation.Spearman(scores, gold);
-        }
-        return new EvaluationResult(Name, metrics, $"spearman_{encoder.Settings.SimilarityFunction}", GreaterIsBetter: true);
+        var items = new ItemMetrics(pairs.Count, Compute);
+        return new EvaluationResult(Name, Compute(Enumerable.Range(0, pairs.Count).ToArray()),
+            $"spearman_{encoder.Settings.SimilarityFunction}", GreaterIsBetter: true, items);
     }
 }

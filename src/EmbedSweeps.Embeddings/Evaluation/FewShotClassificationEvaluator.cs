@@ -3,17 +3,19 @@ using EmbedSweeps.Embeddings.Data;
 namespace EmbedSweeps.Embeddings.Evaluation;
 
 /// <summary>
-/// MTEB's classification protocol (Banking77Classification): in each of <c>experiments</c> runs,
-/// shuffle the training indices with numpy's RandomState(seed), keep the first
-/// <c>samplesPerLabel</c> texts of each label, fit scikit-learn-default logistic regression on their
-/// embeddings and score it on the whole test split. Reports the means of accuracy (primary),
-/// macro-F1 and weighted-F1. Embeddings are used as the model returns them, of texts with the prompt MTEB would
-/// give them for <paramref name="mtebTaskName"/> (a classification task: none unless the model names one).
+/// MTEB's classification protocol (Banking77Classification and a user's own labelled texts): in each of
+/// <c>experiments</c> runs, shuffle the training indices with numpy's RandomState(seed) as
+/// <paramref name="protocol"/> says (<see cref="MtebProtocol"/>), keep the first <c>samplesPerLabel</c> texts of
+/// each label, fit scikit-learn-default logistic regression on their embeddings and score it on the whole test
+/// split. Reports the means of accuracy (primary), macro-F1 and weighted-F1. As MTEB 2.x does, only the union of
+/// the sampled training texts is encoded, once, and the test texts once. Embeddings are used as the model returns
+/// them, of texts with the prompt MTEB would give them for <paramref name="mtebTaskName"/>.
+/// Items for confidence intervals: the test texts.
 /// </summary>
 public sealed class FewShotClassificationEvaluator(
     string name, IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test,
     int experiments = 10, int samplesPerLabel = 8, uint seed = 42, int batchSize = 32,
-    string mtebTaskName = "Banking77Classification") : ISentenceEvaluator
+    string mtebTaskName = "Banking77Classification", MtebProtocol protocol = MtebProtocol.V2) : ISentenceEvaluator
 {
     public string Name { get; } = name;
 
@@ -27,31 +29,43 @@ public sealed class FewShotClassificationEvaluator(
         var trainEmbeddings = encoder.Encode(needed.Select(i => train[i].Text).ToList(), batchSize, prompt: prompt);
         var rowOf = needed.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
         var testEmbeddings = encoder.Encode(test.Select(t => t.Text).ToList(), batchSize, prompt: prompt);
-        var truth = test.Select(t => t.Label).ToList();
+        var truth = test.Select(t => t.Label).ToArray();
 
-        double accuracy = 0, macro = 0, weighted = 0;
+        var predictions = new List<IReadOnlyList<string>>();
         foreach (var sample in samples)
         {
             var x = new float[sample.Count * dimension];
             for (var r = 0; r < sample.Count; r++)
                 Array.Copy(trainEmbeddings, (long)rowOf[sample[r]] * dimension, x, (long)r * dimension, dimension);
             var model = new LogisticRegression().Fit(x, dimension, sample.Select(i => train[i].Label).ToList());
-            var predicted = model.Predict(testEmbeddings);
-            accuracy += ClassificationMetrics.Accuracy(truth, predicted);
-            var (f1Macro, f1Weighted) = ClassificationMetrics.F1(truth, predicted);
-            macro += f1Macro;
-            weighted += f1Weighted;
+            predictions.Add(model.Predict(testEmbeddings));
         }
-        var metrics = new Dictionary<string, double>
+
+        IReadOnlyDictionary<string, double> Compute(IReadOnlyList<int> items)
         {
-            ["accuracy"] = accuracy / samples.Count,
-            ["f1"] = macro / samples.Count,
-            ["f1_weighted"] = weighted / samples.Count,
-        };
-        return new EvaluationResult(Name, metrics, "accuracy", GreaterIsBetter: true);
+            var expected = items.Select(i => truth[i]).ToList();
+            double accuracy = 0, macro = 0, weighted = 0;
+            foreach (var predicted in predictions)
+            {
+                var chosen = items.Select(i => predicted[i]).ToList();
+                accuracy += ClassificationMetrics.Accuracy(expected, chosen);
+                var (f1Macro, f1Weighted) = ClassificationMetrics.F1(expected, chosen);
+                macro += f1Macro;
+                weighted += f1Weighted;
+            }
+            return new Dictionary<string, double>
+            {
+                ["accuracy"] = accuracy / predictions.Count,
+                ["f1"] = macro / predictions.Count,
+                ["f1_weighted"] = weighted / predictions.Count,
+            };
+        }
+
+        return new EvaluationResult(Name, Compute(Enumerable.Range(0, test.Count).ToArray()), "accuracy", GreaterIsBetter: true,
+            new ItemMetrics(test.Count, Compute), MtebProtocols.Name(protocol));
     }
 
-    /// <summary>The training indices of each experiment, drawn exactly as MTEB's <c>_undersample_data</c> does.</summary>
+    /// <summary>The training indices of each experiment, drawn exactly as the chosen MTEB release's <c>_undersample_data</c> does.</summary>
     public List<List<int>> DrawSamples()
     {
         var random = new NumpyRandomState(seed);
@@ -59,7 +73,9 @@ public sealed class FewShotClassificationEvaluator(
         var result = new List<List<int>>();
         for (var experiment = 0; experiment < experiments; experiment++)
         {
-            random.Shuffle(indices); // the same array is reshuffled each experiment, as in MTEB
+            // 1.x: one generator for all experiments; 2.x: a fresh RandomState(seed) each time. Both reshuffle the same array.
+            if (protocol == MtebProtocol.V2) random = new NumpyRandomState(seed);
+            random.Shuffle(indices);
             var counts = new Dictionary<string, int>();
             var chosen = new List<int>();
             foreach (var i in indices)

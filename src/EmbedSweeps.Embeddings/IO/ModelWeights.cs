@@ -20,14 +20,7 @@ public static class ModelWeights
         var index = Path.Combine(directory, BinIndexFileName);
         if (File.Exists(index))
         {
-            var result = new Dictionary<string, Tensor>();
-            foreach (var shard in Safetensors.ShardsOf(index))
-            {
-                var path = Path.Combine(directory, shard);
-                if (!File.Exists(path)) throw new EmbedSweepsException($"{index}: names the shard {shard}, which is missing.");
-                foreach (var (name, tensor) in PyTorchCheckpoint.Load(path)) result[name] = tensor;
-            }
-            return result;
+            return Shards.LoadAll(index, Safetensors.ShardsOf(index), PyTorchCheckpoint.Load);
         }
         throw new EmbedSweepsException(
             $"{directory}: no weights: none of {Safetensors.FileName}, {Safetensors.IndexFileName}, {PyTorchCheckpoint.FileName}, {BinIndexFileName}.");

@@ -50,6 +50,11 @@ internal sealed class RestrictedUnpickler(
         {
             throw Corrupt("an opcode needs more values than the stack holds");
         }
+        catch (Exception e) when (e is FormatException or OverflowException or NullReferenceException or IndexOutOfRangeException
+                                       or ArgumentException or KeyNotFoundException)
+        {
+            throw Corrupt($"a value is malformed ({e.Message})");
+        }
     }
 
     private void Step(byte opcode)
@@ -107,11 +112,17 @@ internal sealed class RestrictedUnpickler(
                 break;
             }
             case (byte)'c': stack.Add(Global(ReadLine(), ReadLine())); break;                // GLOBAL
-            case 0x93: { var name = (string)Pop()!; var module = (string)Pop()!; stack.Add(Global(module, name)); break; }
+            case 0x93:                                                                       // STACK_GLOBAL
+            {
+                var name = Pop() as string ?? throw Corrupt("STACK_GLOBAL needs two strings");
+                var module = Pop() as string ?? throw Corrupt("STACK_GLOBAL needs two strings");
+                stack.Add(Global(module, name));
+                break;
+            }
             case (byte)'R':                                                                  // REDUCE
             case 0x81:                                                                       // NEWOBJ
             {
-                var arguments = (object?[])Pop()!;
+                var arguments = Pop() as object?[] ?? throw Corrupt("REDUCE needs a tuple of arguments");
                 var callable = Pop() as Callable ?? throw Corrupt("REDUCE applied to something that is not an allowed global");
                 stack.Add(callable.Invoke(arguments));
                 break;

@@ -30,14 +30,7 @@ public static class Safetensors
         var index = Path.Combine(directory, IndexFileName);
         if (!File.Exists(index))
             throw new EmbedSweepsException($"{directory}: no {FileName} or {IndexFileName}.");
-        var result = new Dictionary<string, Tensor>();
-        foreach (var shard in ShardsOf(index))
-        {
-            var path = Path.Combine(directory, shard);
-            if (!File.Exists(path)) throw new EmbedSweepsException($"{index}: names the shard {shard}, which is missing.");
-            foreach (var (name, tensor) in Load(path)) result[name] = tensor;
-        }
-        return result;
+        return Shards.LoadAll(index, ShardsOf(index), Load);
     }
 
     /// <summary>The distinct shard file names of a <c>model.safetensors.index.json</c>, in order of appearance.</summary>
@@ -47,7 +40,8 @@ public static class Safetensors
         {
             var map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject
                 ?? throw new EmbedSweepsException($"{indexPath}: has no \"weight_map\" object.");
-            var shards = map.Select(pair => pair.Value!.GetValue<string>()).Distinct().ToList();
+            var shards = map.Select(pair => pair.Value?.GetValue<string>()
+                ?? throw new EmbedSweepsException($"{indexPath}: the weight_map gives {pair.Key} no shard file.")).Distinct().ToList();
             foreach (var shard in shards)
                 if (shard.Contains('/') || shard.Contains('\\') || shard.StartsWith('.'))
                     throw new EmbedSweepsException($"{indexPath}: shard name \"{shard}\" must be a plain file name.");

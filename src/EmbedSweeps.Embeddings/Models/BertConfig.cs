@@ -59,6 +59,10 @@ public sealed record BertConfig
             PositionEmbeddingType = raw["position_embedding_type"]?.GetValue<string>() ?? "absolute",
             Raw = raw,
         };
+        foreach (var (name, value) in new[] { ("vocab_size", config.VocabSize), ("hidden_size", config.HiddenSize), ("num_hidden_layers", config.NumHiddenLayers),
+                     ("num_attention_heads", config.NumAttentionHeads), ("intermediate_size", config.IntermediateSize),
+                     ("max_position_embeddings", config.MaxPositionEmbeddings), ("type_vocab_size", config.TypeVocabSize) })
+            if (value < 1) throw new EmbedSweepsException($"{path}: \"{name}\" must be positive, not {value}.");
         if (config.HiddenSize % config.NumAttentionHeads != 0)
             throw new EmbedSweepsException($"{path}: hidden_size {config.HiddenSize} is not a multiple of num_attention_heads {config.NumAttentionHeads}.");
         if (config.PositionEmbeddingType != "absolute")

@@ -45,8 +45,12 @@ public sealed class DenseModule : nn.Module<Tensor, Tensor>
     /// <summary>The activation's class name (Tanh, Identity, …).</summary>
     public string Activation { get; }
 
-    /// <summary>Loads the module in <paramref name="folder"/>; errors name the file and what to change.</summary>
-    public static DenseModule Load(string folder)
+    /// <summary>
+    /// Loads the module in <paramref name="folder"/>, which must take <paramref name="inputWidth"/> values (what the
+    /// module before it outputs); errors name the file and what to change. Nothing is allocated before the config and
+    /// the weights' shapes agree.
+    /// </summary>
+    public static DenseModule Load(string folder, int inputWidth)
     {
         var configPath = Path.Combine(folder, "config.json");
         var raw = JsonFiles.ReadObject(configPath);
@@ -64,37 +68,44 @@ public sealed class DenseModule : nn.Module<Tensor, Tensor>
         {
             throw new EmbedSweepsException($"{configPath}: a Dense setting has the wrong type ({e.Message}).", e);
         }
-        if (inFeatures < 1 || outFeatures < 1)
-            throw new EmbedSweepsException($"{configPath}: in_features and out_features must be positive, not {inFeatures} and {outFeatures}.");
+        if (inFeatures != inputWidth)
+            throw new EmbedSweepsException($"{configPath}: in_features is {inFeatures} but the module before it outputs {inputWidth} values.");
+        if (outFeatures < 1)
+            throw new EmbedSweepsException($"{configPath}: out_features must be positive, not {outFeatures}.");
         var activation = activationPath.Split('.')[^1];
         if (!ActivationsByName.ContainsKey(activation))
             throw new EmbedSweepsException(
                 $"{configPath}: activation_function \"{activationPath}\" is not supported (supported: {string.Join(", ", ActivationsByName.Keys)} from torch.nn).");
 
-        var module = new DenseModule(inFeatures, outFeatures, bias, activation);
         var weights = ModelWeights.Load(folder);
         try
         {
-            var expected = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            var expected = new Dictionary<string, long[]> { ["linear.weight"] = [outFeatures, inFeatures] };
+            if (bias) expected["linear.bias"] = [outFeatures];
             foreach (var name in weights.Keys.Where(k => !expected.ContainsKey(k)))
                 throw new EmbedSweepsException($"{folder}: the Dense weights have a tensor \"{name}\" that config.json has no place for (expected {string.Join(", ", expected.Keys)}).");
-            using var _ = no_grad();
-            foreach (var (name, parameter) in expected)
+            foreach (var (name, shape) in expected)
             {
                 if (!weights.TryGetValue(name, out var tensor))
                     throw new EmbedSweepsException($"{folder}: the Dense weights lack \"{name}\".");
-                if (!tensor.shape.SequenceEqual(parameter.shape))
+                if (!tensor.shape.SequenceEqual(shape))
                     throw new EmbedSweepsException(
-                        $"{folder}: {name} has shape [{string.Join(", ", tensor.shape)}] but config.json implies [{string.Join(", ", parameter.shape)}].");
-                using var converted = tensor.to_type(parameter.dtype);
+                        $"{folder}: {name} has shape [{string.Join(", ", tensor.shape)}] but config.json implies [{string.Join(", ", shape)}].");
+            }
+
+            var module = new DenseModule(inFeatures, outFeatures, bias, activation);
+            using var _ = no_grad();
+            foreach (var (name, parameter) in module.named_parameters())
+            {
+                using var converted = weights[name].to_type(parameter.dtype);
                 parameter.copy_(converted);
             }
+            return module;
         }
         finally
         {
             foreach (var tensor in weights.Values) tensor.Dispose();
         }
-        return module;
     }
 
     /// <summary>Writes config.json and model.safetensors as sentence-transformers does.</summary>

@@ -77,8 +77,9 @@ public sealed record SentenceTransformerLayout(
 
     private static (ModuleKind Kind, string Path, string Type) ReadEntry(JsonNode? node, int index, string modulesPath)
     {
-        var type = node?["type"] is JsonValue t && t.TryGetValue<string>(out var typeName) ? typeName : null;
-        var path = node?["path"] is JsonValue p && p.TryGetValue<string>(out var pathName) ? pathName : null;
+        var entry = node as JsonObject;
+        var type = entry?["type"] is JsonValue t && t.TryGetValue<string>(out var typeName) ? typeName : null;
+        var path = entry?["path"] is JsonValue p && p.TryGetValue<string>(out var pathName) ? pathName : null;
         if (type is null || path is null)
             throw new EmbedSweepsException($"{modulesPath}: module {index} needs a \"type\" and a \"path\" string.");
         if (path.Split('/', '\\').Contains("..") || Path.IsPathRooted(path))

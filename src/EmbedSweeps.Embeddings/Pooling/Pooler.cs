@@ -45,7 +45,9 @@ public static class Pooler
                 // Padding must never win the max: sentence-transformers sets it to -1e9.
                 using var padding = mask.eq(0).expand_as(tokens);
                 using var filled = tokens.masked_fill(padding, -1e9);
-                return filled.max(1).values;
+                var (values, indices) = filled.max(1);
+                indices.Dispose();
+                return values;
             }
             case PoolingMode.Mean or PoolingMode.MeanSqrtLen:
             {

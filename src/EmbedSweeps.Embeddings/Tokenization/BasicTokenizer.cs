@@ -13,6 +13,27 @@ public sealed class BasicTokenizer(bool lowerCase, bool? stripAccents = null, bo
 {
     public bool LowerCase { get; } = lowerCase;
 
+    /// <summary>
+    /// The whole text as BertNormalizer leaves it (clean, CJK spaced out, NFC, lower-cased and accents stripped as
+    /// configured): what <c>normalized</c> added tokens are matched against. Tokenising it again gives the same words.
+    /// </summary>
+    public string Normalize(string text)
+    {
+        var cleaned = Clean(text);
+        if (splitChineseChars) cleaned = SpaceOutChineseChars(cleaned);
+        cleaned = cleaned.Normalize(NormalizationForm.FormC);
+        if (LowerCase)
+        {
+            cleaned = cleaned.ToLowerInvariant();
+            if (stripAccents != false) cleaned = StripAccents(cleaned);
+        }
+        else if (stripAccents == true)
+        {
+            cleaned = StripAccents(cleaned);
+        }
+        return cleaned;
+    }
+
     /// <summary>Splits <paramref name="text"/> into the words WordPiece sees.</summary>
     public List<string> Tokenize(string text)
     {

@@ -36,6 +36,9 @@ public sealed class BertTokenizer
     public int UnkId { get; }
     public bool LowerCase => basic.LowerCase;
 
+    /// <summary>The largest id this tokenizer can produce (vocabulary and added tokens); it must have a row in the embedding matrix.</summary>
+    public int MaxTokenId { get; private init; }
+
     /// <summary>tokenizer_config.json's <c>model_max_length</c>, or null when it sets none (or the "no limit" sentinel).</summary>
     public int? ModelMaxLength { get; }
 
@@ -53,12 +56,15 @@ public sealed class BertTokenizer
         var wordPiece = WordPieceTokenizer.Create(stream, new WordPieceOptions
         {
             UnknownToken = files.UnkToken,
-            ContinuingSubwordPrefix = "##",
-            MaxInputCharsPerWord = 100,
+            ContinuingSubwordPrefix = files.ContinuingSubwordPrefix,
+            MaxInputCharsPerWord = files.MaxInputCharsPerWord,
         });
-        return new BertTokenizer(wordPiece, new BasicTokenizer(files.DoLowerCase, files.StripAccents, files.TokenizeChineseChars),
-            new AddedTokenSplitter(files.AddedTokens, files.DoLowerCase), files.Vocabulary,
-            Require(files.ClsToken), Require(files.SepToken), Require(files.PadToken), Require(files.UnkToken), files.ModelMaxLength);
+        var basic = new BasicTokenizer(files.DoLowerCase, files.StripAccents, files.TokenizeChineseChars);
+        return new BertTokenizer(wordPiece, basic, new AddedTokenSplitter(files.AddedTokens, basic.Normalize), files.Vocabulary,
+            Require(files.ClsToken), Require(files.SepToken), Require(files.PadToken), Require(files.UnkToken), files.ModelMaxLength)
+        {
+            MaxTokenId = Math.Max(files.Vocabulary.Count - 1, files.AddedTokens.Select(t => t.Id).DefaultIfEmpty(0).Max()),
+        };
     }
 
     /// <summary>Token ids of <paramref name="text"/>, [CLS] … [SEP], at most <paramref name="maxLength"/> ids.</summary>

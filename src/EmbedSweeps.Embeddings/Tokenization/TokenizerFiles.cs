@@ -16,11 +16,30 @@ internal sealed record TokenizerFiles(
     string ClsToken, string SepToken, string PadToken, string UnkToken,
     IReadOnlyList<AddedToken> AddedTokens, int? ModelMaxLength)
 {
+    /// <summary>WordPiece's prefix for a word's later pieces (tokenizer.json's model, else "##").</summary>
+    public string ContinuingSubwordPrefix { get; init; } = "##";
+
+    /// <summary>Longer words become [UNK] (tokenizer.json's model, else 100).</summary>
+    public int MaxInputCharsPerWord { get; init; } = 100;
+
     // transformers' VERY_LARGE_INTEGER (int(1e30)) and anything near it mean "no limit".
     private const double NoLimit = 1e18;
     private static readonly string[] SpecialTokenKeys = ["cls_token", "sep_token", "pad_token", "unk_token", "mask_token"];
 
     public static TokenizerFiles Read(string directory)
+    {
+        try
+        {
+            return ReadUnchecked(directory);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new EmbedSweepsException(
+                $"{directory}: a tokenizer file (tokenizer_config.json, tokenizer.json, special_tokens_map.json or added_tokens.json) has a value of the wrong kind ({e.Message}).", e);
+        }
+    }
+
+    private static TokenizerFiles ReadUnchecked(string directory)
     {
         var vocabPath = Path.Combine(directory, "vocab.txt");
         var fastPath = Path.Combine(directory, "tokenizer.json");
@@ -34,20 +53,26 @@ internal sealed record TokenizerFiles(
         if (fast is not null && modelType != "WordPiece")
             throw new EmbedSweepsException(
                 $"{fastPath}: the tokenizer model is {modelType ?? "not named"}; only WordPiece tokenizers (BERT family: vocab.txt or a WordPiece tokenizer.json) are supported.");
-        var vocabulary = File.Exists(vocabPath) ? ReadVocabFile(vocabPath)
-            : model is not null ? ReadVocabObject(model["vocab"] as JsonObject, fastPath)
+        // The fast tokenizer (what transformers loads when tokenizer.json exists) takes its vocabulary from there.
+        var vocabulary = model is not null ? ReadVocabObject(model["vocab"] as JsonObject, fastPath)
+            : File.Exists(vocabPath) ? ReadVocabFile(vocabPath)
             : throw new EmbedSweepsException($"{vocabPath}: missing, and there is no tokenizer.json; a BERT model directory needs its WordPiece vocabulary.");
 
-        // Defaults are BertTokenizer's (uncased BERT); tokenizer.json's normaliser, then tokenizer_config.json override them.
-        var normalizer = fast?["normalizer"] as JsonObject;
-        var lowerCase = Bool(config, "do_lower_case", configPath) ?? Bool(normalizer, "lowercase", fastPath) ?? true;
-        var stripAccents = Bool(config, "strip_accents", configPath) ?? Bool(normalizer, "strip_accents", fastPath);
-        var chinese = Bool(config, "tokenize_chinese_chars", configPath) ?? Bool(normalizer, "handle_chinese_chars", fastPath) ?? true;
+        // BertTokenizerFast.__init__ rewrites tokenizer.json's normaliser with tokenizer_config.json's values, or with its
+        // own defaults (do_lower_case=True, strip_accents=None, tokenize_chinese_chars=True): those always win.
+        var lowerCase = Bool(config, "do_lower_case", configPath) ?? true;
+        var stripAccents = Bool(config, "strip_accents", configPath);
+        var chinese = Bool(config, "tokenize_chinese_chars", configPath) ?? true;
 
         string Special(string key, string fallback) => TokenText(config?[key]) ?? TokenText(specialMap?[key]) ?? fallback;
         var files = new TokenizerFiles(vocabulary, lowerCase, stripAccents, chinese,
-            Special("cls_token", "[CLS]"), Special("sep_token", "[SEP]"), Special("pad_token", "[PAD]"), Special("unk_token", "[UNK]"),
-            [], ReadModelMaxLength(config, configPath));
+            Special("cls_token", "[CLS]"), Special("sep_token", "[SEP]"), Special("pad_token", "[PAD]"),
+            Special("unk_token", model?["unk_token"]?.GetValue<string>() ?? "[UNK]"),
+            [], ReadModelMaxLength(config, configPath))
+        {
+            ContinuingSubwordPrefix = model?["continuing_subword_prefix"]?.GetValue<string>() ?? "##",
+            MaxInputCharsPerWord = model?["max_input_chars_per_word"]?.GetValue<int>() ?? 100,
+        };
         return files with { AddedTokens = CollectAddedTokens(directory, vocabulary, config, specialMap, fast, configPath, fastPath) };
     }
 

@@ -23,7 +23,7 @@ public sealed class CorruptFileTests
 
     public static TheoryData<string, int, long?, string> BrokenSafetensors => new()
     {
-        { """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}""", 16, null, "a" },
+        { """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}""", 16, null, "uplicate" },
         { """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}""", 12, null, "overlap" },
         { """{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}""", 8, null, "16" },
         { """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}""", 8, 1L << 20, "header length" },
@@ -75,6 +75,9 @@ public sealed class CorruptFileTests
     [InlineData("sentence_bert_config.json", """{"max_seq_length": "long"}""")]
     [InlineData("tokenizer_config.json", """{"do_lower_case": "yes"}""")]
     [InlineData("tokenizer_config.json", """{"model_max_length": -3}""")]
+    [InlineData("tokenizer_config.json", """{"added_tokens_decoder": {"7": {"content": "[x]", "special": "yes"}}}""")]
+    [InlineData("modules.json", """[1, 2]""")]
+    [InlineData("config.json", """{"num_attention_heads": 0}""")]
     [InlineData("config_sentence_transformers.json", """{"prompts": {"query": 3}}""")]
     [InlineData("config_sentence_transformers.json", """{"prompts": {}, "default_prompt_name": "query"}""")]
     public void AConfigWithAWrongValueIsNamed(string file, string content)
@@ -82,6 +85,19 @@ public sealed class CorruptFileTests
         var directory = CopyOf(SharedFiles.MiniLm);
         File.WriteAllText(Path.Combine(directory, file), content);
         var error = Assert.Throws<EmbedSweepsException>(() => SentenceEncoder.Load(directory));
-        Assert.Contains(Path.Combine(directory, file), error.Message);
+        Assert.Contains(directory, error.Message);
+        Assert.Contains(Path.GetFileName(file), error.Message);
+    }
+
+    [Fact]
+    public void AnAddedTokenWithoutARowInTheEmbeddingMatrixIsRefusedAtLoad()
+    {
+        var directory = CopyOf(SharedFiles.MiniLm);
+        var config = ReadJson(directory, "tokenizer_config.json");
+        config["added_tokens_decoder"] = new JsonObject { ["40000"] = new JsonObject { ["content"] = "<new>", ["special"] = true } };
+        WriteJson(directory, "tokenizer_config.json", config);
+        var error = Assert.Throws<EmbedSweepsException>(() => SentenceEncoder.Load(directory));
+        Assert.Contains("40000", error.Message);
+        Assert.Contains("vocab_size", error.Message);
     }
 }

@@ -67,6 +67,49 @@ public sealed class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void AStackGlobalOfProtocolFourIsRefusedToo()
+    {
+        // protocol 4: SHORT_BINUNICODE "os", SHORT_BINUNICODE "system", STACK_GLOBAL, then a call.
+        byte[] pickle = [0x80, 0x04, 0x8c, 2, .. "os"u8, 0x8c, 6, .. "system"u8, 0x93, 0x8c, 4, .. "true"u8, 0x85, (byte)'R', (byte)'.'];
+        var error = Assert.Throws<EmbedSweepsException>(() => PyTorchCheckpoint.Load(ZipWithPickle(pickle)));
+        Assert.Contains("os.system", error.Message);
+    }
+
+    public static TheoryData<string, string> MalformedPickles => new()
+    {
+        // _rebuild_parameter() with no arguments
+        { "ctorch._utils\n_rebuild_parameter\n)R.", "parameter" },
+        // REDUCE whose arguments are None
+        { "ccollections\nOrderedDict\nNR.", "tuple" },
+        // a text integer that is not one
+        { "I12x\n.", "malformed" },
+        // a view of 4 floats over a storage of 2: (storage, offset 0, size (4,), stride (1,))
+        { "}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0002tQK\u0000K\u0004\u0085K\u0001\u0085\u0089ccollections\nOrderedDict\n)RtRu.", "past the end" },
+        // a stack with nothing on it
+        { "R.", "stack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPickles))]
+    public void AMalformedPickleIsOneSentenceNamingTheFile(string pickle, string detail)
+    {
+        var path = ZipWithPickle(Encoding.Latin1.GetBytes(pickle), storage: new byte[8]);
+        var error = Assert.Throws<EmbedSweepsException>(() => PyTorchCheckpoint.Load(path));
+        Assert.StartsWith(path, error.Message);
+        Assert.Contains(detail, error.Message);
+    }
+
+    private static string ZipWithPickle(byte[] pickle, byte[]? storage = null)
+    {
+        var path = Path.Combine(SharedFiles.NewTemporaryDirectory(), PyTorchCheckpoint.FileName);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        using (var entry = zip.CreateEntry("archive/data.pkl").Open()) entry.Write(pickle);
+        if (storage is not null)
+            using (var entry = zip.CreateEntry("archive/data/0").Open()) entry.Write(storage);
+        return path;
+    }
+
+    [Fact]
     public void ThePrePyTorch16FormatIsRefusedWithHowToConvert()
     {
         var path = Path.Combine(SharedFiles.NewTemporaryDirectory(), PyTorchCheckpoint.FileName);
@@ -77,7 +120,7 @@ public sealed class PyTorchCheckpointTests
     }
 
     [Fact]
-    public void ATensorReachingPastItsStorageIsRefused()
+    public void AStorageShorterThanItsRecordIsRefused()
     {
         // The real fixture with its 12-element weight storage cut to two elements.
         var path = Path.Combine(SharedFiles.NewTemporaryDirectory(), PyTorchCheckpoint.FileName);

@@ -211,10 +211,45 @@ public sealed class LayoutVariantTests
         WriteJson(directory, "tokenizer.json", new JsonObject
         {
             ["version"] = "1.0",
-            ["normalizer"] = new JsonObject { ["type"] = "BertNormalizer", ["lowercase"] = true, ["strip_accents"] = null, ["handle_chinese_chars"] = true, ["clean_text"] = true },
+            // BertTokenizerFast replaces the normaliser's settings with tokenizer_config.json's (do_lower_case: true).
+            ["normalizer"] = new JsonObject { ["type"] = "BertNormalizer", ["lowercase"] = false, ["strip_accents"] = false, ["handle_chinese_chars"] = true, ["clean_text"] = true },
             ["model"] = new JsonObject { ["type"] = "WordPiece", ["unk_token"] = "[UNK]", ["continuing_subword_prefix"] = "##", ["max_input_chars_per_word"] = 100, ["vocab"] = vocab },
         });
         AssertClose(Original.Value, EncodeCopy(directory));
+    }
+
+    [Theory]
+    [InlineData("max")]
+    [InlineData("mean_sqrt_len_tokens")]
+    [InlineData("weightedmean")]
+    [InlineData("lasttoken")]
+    public void EveryPoolingModeMatchesItsDefinitionDespitePadding(string mode)
+    {
+        var directory = CopyOf(SharedFiles.MiniLm);
+        WriteJson(directory, "modules.json", ModulesJson(("", "Transformer"), ("1_Pooling", "Pooling")));
+        WriteJson(directory, "1_Pooling/config.json", new JsonObject { ["embedding_dimension"] = 384, ["pooling_mode"] = mode });
+        using var encoder = SentenceEncoder.Load(directory);
+        var actual = encoder.Encode(Texts, batchSize: 4); // one batch: the shorter texts are padded
+
+        for (var row = 0; row < Texts.Length; row++)
+        {
+            // The definition, on the text alone (no padding), from the transformer's token embeddings.
+            var ids = encoder.Tokenize(Texts[row]);
+            using var input = tensor(ids.Select(i => (long)i).ToArray()).unsqueeze(0);
+            using var mask = ones_like(input);
+            using var _ = no_grad();
+            using var tokens = encoder.Model.forward(input, mask);
+            using var t = tokens[0];
+            var n = ids.Length;
+            using var expected = mode switch
+            {
+                "max" => t.max(0).values,
+                "mean_sqrt_len_tokens" => t.sum([0L]) / Math.Sqrt(n),
+                "weightedmean" => (t * arange(1, n + 1, dtype: ScalarType.Float32).unsqueeze(1)).sum([0L]) / (n * (n + 1) / 2.0),
+                _ => t[n - 1].clone(),
+            };
+            AssertClose(expected.data<float>().ToArray(), actual.AsSpan(row * 384, 384).ToArray());
+        }
     }
 
     internal static JsonArray ModulesJson(params (string Path, string Type)[] modules) => new(modules.Select((m, i) => (JsonNode)new JsonObject

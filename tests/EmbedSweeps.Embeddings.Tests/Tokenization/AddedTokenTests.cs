@@ -44,4 +44,38 @@ public sealed class AddedTokenTests
         Assert.Equal([101, 3, 2, 102], tokenizer.Encode("[unused1]x[unused1]", 16));
         Assert.Equal([101, 3, 102], tokenizer.Encode("[unused1]x[unused1]", 3));
     }
+
+    private static BertTokenizer WithAddedTokens(params JsonObject[] tokens)
+    {
+        var directory = CopyOf(SharedFiles.MiniLm);
+        var config = ReadJson(directory, "tokenizer_config.json");
+        var decoder = new JsonObject();
+        foreach (var token in tokens) decoder[token["id"]!.GetValue<int>().ToString()] = token.DeepClone();
+        config["added_tokens_decoder"] = decoder;
+        WriteJson(directory, "tokenizer_config.json", config);
+        return BertTokenizer.Load(directory);
+    }
+
+    private static JsonObject Token(int id, string content, bool normalized = false, bool singleWord = false, bool special = false) => new()
+    {
+        ["id"] = id, ["content"] = content, ["normalized"] = normalized, ["single_word"] = singleWord, ["special"] = special, ["lstrip"] = false, ["rstrip"] = false,
+    };
+
+    [Fact]
+    public void ASingleWordTokenInsideAWordIsNotMatched()
+    {
+        var tokenizer = WithAddedTokens(Token(6, "[unused5]", singleWord: true));
+        Assert.Equal([101, 1037, 6, 1038, 102], tokenizer.Encode("a [unused5] b", 16));
+        Assert.Equal(MiniLm.Encode("a[unused5]b", 16), tokenizer.Encode("a[unused5]b", 16));
+    }
+
+    [Fact]
+    public void ANormalizedTokenMatchesTheNormalisedText()
+    {
+        // normalized: true tokens are matched after lower-casing and accent stripping, so "CAFÉ" finds "cafe".
+        var tokenizer = WithAddedTokens(Token(6, "cafe", normalized: true));
+        Assert.Equal([101, 1037, 6, 1038, 102], tokenizer.Encode("a CAFÉ b", 16));
+        var exact = WithAddedTokens(Token(6, "cafe", normalized: false));
+        Assert.Equal(MiniLm.Encode("a CAFÉ b", 16), exact.Encode("a CAFÉ b", 16));
+    }
 }
