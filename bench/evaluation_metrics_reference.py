@@ -16,6 +16,7 @@ Definitions (as sentence-transformers' evaluators and MTEB 2.x state them):
 - triplet: share of rows with cos(anchor, positive) > cos(anchor, negative).
 - classification sampling: numpy.random.RandomState(seed).shuffle, one generator for all experiments
   (MTEB 1.x) or a fresh one per experiment (MTEB 2.x).
+- classification: sklearn accuracy_score, f1_score(average=macro|weighted).
 - percentiles: numpy.percentile (linear).
 """
 import json
@@ -53,18 +54,18 @@ def retrieval(fn):
         hits = np.isin(order, relevant[q])
         n_rel = len(relevant[q])
         for k in (1, 3, 5, 10):
-            per.setdefault(f"{fn}_accuracy@{k}", []).append(float(hits[:k].any()))
-            per.setdefault(f"{fn}_precision@{k}", []).append(hits[:k].sum() / k)
-            per.setdefault(f"{fn}_recall@{k}", []).append(hits[:k].sum() / n_rel)
+            per.setdefault(f"{fn}_accuracy_at_{k}", []).append(float(hits[:k].any()))
+            per.setdefault(f"{fn}_precision_at_{k}", []).append(hits[:k].sum() / k)
+            per.setdefault(f"{fn}_recall_at_{k}", []).append(hits[:k].sum() / n_rel)
         first = np.flatnonzero(hits[:10])
-        per.setdefault(f"{fn}_mrr@10", []).append(1.0 / (first[0] + 1) if len(first) else 0.0)
+        per.setdefault(f"{fn}_mrr_at_10", []).append(1.0 / (first[0] + 1) if len(first) else 0.0)
         discounts = 1.0 / np.log2(np.arange(2, 12))
         dcg = (hits[:10] * discounts[: len(hits[:10])]).sum()
         idcg = discounts[: min(n_rel, 10)].sum()
-        per.setdefault(f"{fn}_ndcg@10", []).append(dcg / idcg)
+        per.setdefault(f"{fn}_ndcg_at_10", []).append(dcg / idcg)
         ranks = np.flatnonzero(hits[:100]) + 1
         precisions = np.arange(1, len(ranks) + 1) / ranks
-        per.setdefault(f"{fn}_map@100", []).append(precisions.sum() / min(100, n_rel))
+        per.setdefault(f"{fn}_map_at_100", []).append(precisions.sum() / min(100, n_rel))
     for key, values in per.items():
         out[key] = float(np.mean(values))
     return out
@@ -130,6 +131,11 @@ def draw(protocol, experiments=3, per_label=3, seed=42):
 
 percentile_values = rng.normal(size=101).tolist()
 
+# --- classification scores (a label only predicted, one only true)
+class_truth = rng.integers(0, 5, size=80)
+class_predicted = np.where(rng.uniform(size=80) < 0.6, class_truth, rng.integers(0, 6, size=80))
+from sklearn.metrics import accuracy_score, f1_score
+
 fixture = {
     "versions": {"numpy": np.__version__, "scipy": __import__("scipy").__version__, "sklearn": __import__("sklearn").__version__},
     "retrieval": {
@@ -143,6 +149,12 @@ fixture = {
     },
     "triplet": {"anchors": anchors.tolist(), "positives": positives.tolist(), "negatives": negatives.tolist(), "expected": triplet_accuracy},
     "sampling": {"labels": labels, "mteb-v1": draw("mteb-v1"), "mteb-v2": draw("mteb-v2")},
+    "classification": {
+        "truth": class_truth.tolist(), "predicted": class_predicted.tolist(),
+        "accuracy": float(accuracy_score(class_truth, class_predicted)),
+        "f1": float(f1_score(class_truth, class_predicted, average="macro")),
+        "f1_weighted": float(f1_score(class_truth, class_predicted, average="weighted")),
+    },
     "percentile": {"values": percentile_values, "p2_5": float(np.percentile(percentile_values, 2.5)), "p97_5": float(np.percentile(percentile_values, 97.5))},
 }
 target = os.path.join(os.path.dirname(__file__), "..", "tests", "EmbedSweeps.Embeddings.Tests", "Fixtures", "evaluation_metrics.json")

@@ -5,8 +5,11 @@ same inputs:
     ./embedsweeps encode --model M --input train.txt --output train.npy
     ./embedsweeps encode --model M --input test.txt --output test.npy
     python3 bench/mteb_classification_reference.py train.npy ../shared/data/banking77/train.tsv \
-        test.npy ../shared/data/banking77/test.tsv
+        test.npy ../shared/data/banking77/test.tsv [mteb-v2|mteb-v1]
 
+The sampling follows MTEB 2.x by default (mteb/abstasks/classification.py, _undersample_data: a fresh
+np.random.RandomState(seed) for every experiment, reshuffling the previous experiment's order);
+mteb-v1 draws all ten shuffles from one generator, as MTEB 1.x did.
 Needs Debian's python3-sklearn. Prints JSON: mean accuracy, macro-F1 and weighted-F1 over 10 experiments.
 """
 import json
@@ -35,13 +38,15 @@ def undersample(y, samples_per_label, idxs, rng):
     return chosen
 
 
-def main(train_npy, train_tsv, test_npy, test_tsv, experiments=10, samples_per_label=8, seed=42):
+def main(train_npy, train_tsv, test_npy, test_tsv, protocol="mteb-v2", experiments=10, samples_per_label=8, seed=42):
     x_train, y_train = np.load(train_npy), labels(train_tsv)
     x_test, y_test = np.load(test_npy), labels(test_tsv)
     rng = np.random.RandomState(seed)
     idxs = np.arange(len(y_train))
     scores = defaultdict(list)
     for _ in range(experiments):
+        if protocol == "mteb-v2":
+            rng = np.random.RandomState(seed)
         chosen = undersample(y_train, samples_per_label, idxs, rng)
         model = LogisticRegression(random_state=seed, max_iter=100)
         model.fit(x_train[chosen], [y_train[i] for i in chosen])
@@ -49,8 +54,10 @@ def main(train_npy, train_tsv, test_npy, test_tsv, experiments=10, samples_per_l
         scores["accuracy"].append(accuracy_score(y_test, predicted))
         scores["f1"].append(f1_score(y_test, predicted, average="macro"))
         scores["f1_weighted"].append(f1_score(y_test, predicted, average="weighted"))
-    print(json.dumps({k: float(np.mean(v)) for k, v in scores.items()}, indent=2))
+    result = {k: float(np.mean(v)) for k, v in scores.items()}
+    result["protocol"] = protocol
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

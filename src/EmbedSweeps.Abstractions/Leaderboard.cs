@@ -22,6 +22,15 @@ public sealed record LeaderboardRow(
 
     /// <summary>The swept parameters and their values (the settings that can differ between trials).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The 95% paired-bootstrap interval of the gain over the untrained base model on the same items (the worker's
+    /// <c>OBJECTIVE_gain_ci_low/high</c>), when the objective's evaluation keeps its items.
+    /// </summary>
+    public (double Low, double High)? GainInterval { get; init; }
+
+    /// <summary>True when the gain's interval contains 0: the difference from the base model is within noise.</summary>
+    public bool GainWithinNoise => GainInterval is { } interval && interval.Low <= 0 && interval.High >= 0;
 }
 
 /// <summary>
@@ -44,6 +53,9 @@ public static class Leaderboard
             .GroupBy(r => r.Settings.GetValueOrDefault("base_model", "")).ToDictionary(g => g.Key, g => g.First().Objective!.Value);
         rows = rows.Select(r => r.Baseline || r.Objective is null || !baselines.TryGetValue(r.Settings.GetValueOrDefault("base_model", ""), out var baseline)
             ? r : r with { Gain = experiment.Maximize ? r.Objective - baseline : baseline - r.Objective }).ToList();
+        rows = rows.Select(r => r.Metrics.TryGetValue($"{experiment.Objective}_gain_ci_low", out var low)
+                                && r.Metrics.TryGetValue($"{experiment.Objective}_gain_ci_high", out var high)
+            ? r with { GainInterval = (low, high) } : r).ToList();
         var searched = rows.Where(r => !r.Baseline);
         var ranked = experiment.Maximize
             ? searched.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenByDescending(r => r.Objective ?? double.NegativeInfinity)

@@ -20,7 +20,7 @@ internal static class Baselines
             CategoricalParameter c => c.Values.Cast<string>().ToList(),
             _ => new List<string>(),
         };
-        var evaluation = string.Join(",", sweep.Evaluation.Select(e => e.Name));
+        var evaluation = EvaluationCatalog.SettingValue(sweep.Evaluation);
         foreach (var model in models)
         {
             var settings = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["base_model"] = model, ["evaluation"] = evaluation, ["baseline"] = true };

@@ -131,4 +131,13 @@ public sealed class ParsingTests
             .EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(TrialSettings.ByName.Keys.Order(), parameters);
     }
+
+    [Fact]
+    public void TheJsonSchemaKnowsEveryEvaluationTaskAndProtocol()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweeps.Folder, "schema.json")));
+        var item = schema.RootElement.GetProperty("properties").GetProperty("evaluation").GetProperty("items").GetProperty("properties");
+        Assert.Equal(EvaluationCatalog.Tasks, item.GetProperty("task").GetProperty("enum").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(EvaluationCatalog.Protocols, item.GetProperty("protocol").GetProperty("enum").EnumerateArray().Select(t => t.GetString()));
+    }
 }

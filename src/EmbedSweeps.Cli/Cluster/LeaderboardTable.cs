@@ -13,12 +13,13 @@ internal static class LeaderboardTable
         var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
         // The headline metrics; --json has all of them.
         var metrics = rows.SelectMany(r => r.Metrics.Keys).Distinct()
-            .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.StartsWith("banking77_", StringComparison.Ordinal))
+            .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.EndsWith("_ndcg_at_10", StringComparison.Ordinal)
+                        || (m.StartsWith("banking77", StringComparison.Ordinal) && !m.Contains("_ci_", StringComparison.Ordinal) && !m.Contains("_gain", StringComparison.Ordinal)))
             .OrderBy(m => m != experiment.Objective).ThenBy(m => m, StringComparer.Ordinal).ToList();
         var header = new[] { "rank", "trial", "status" }.Concat(varying).Append("gain").Concat(metrics).ToList();
         var table = shown.Select(r => new[] { r.Baseline ? "base" : r.Rank.ToString(CultureInfo.InvariantCulture), r.TrialId, r.Status.ToString().ToLowerInvariant() }
             .Concat(varying.Select(v => r.Settings.GetValueOrDefault(v, "")))
-            .Append(r.Gain is { } gain ? gain.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) : "")
+            .Append(r.Gain is { } gain ? gain.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + (r.GainWithinNoise ? " (noise)" : "") : "")
             .Concat(metrics.Select(m => r.Metrics.TryGetValue(m, out var value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "")).ToList()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[i].Length))).ToList();
         Console.WriteLine($"{experiment.Name}: {experiment.Status.ToString().ToLowerInvariant()}, ranked by {experiment.Objective} ({(experiment.Maximize ? "higher" : "lower")} is better)");
@@ -26,5 +27,9 @@ internal static class LeaderboardTable
         Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in table) Console.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))));
         foreach (var row in shown.Where(r => r.Failure is not null)) Console.WriteLine($"{row.TrialId}: {row.Failure}");
+        if (shown.Any(r => r.GainWithinNoise))
+            Console.WriteLine("(noise): the 95% paired-bootstrap interval of the gain over the untrained model contains 0; the difference may be chance.");
+        if (metrics.Any(m => m.StartsWith("banking77_", StringComparison.Ordinal)))
+            Console.WriteLine("banking77_*: MTEB Banking77Classification under MTEB 2.x sampling (mteb-v2) unless the metric name says mteb_v1.");
     }
 }

@@ -32,7 +32,11 @@ internal static class TrainCommand
         var maxSeqLength = CommonOptions.MaxSeqLength();
         var maxSamples = new Option<int?>("--max-samples") { Description = "Use at most this many training examples." };
         var hardNegatives = new Option<bool>("--hard-negatives") { Description = "NLI + mnrl: use the contradiction hypothesis as the negative where one exists." };
-        var evaluatorOption = new Option<string>("--evaluator") { Description = "stsb (validation), stsb-test, banking77 or none.", DefaultValueFactory = _ => "stsb" };
+        var evaluatorOption = new Option<string>("--evaluator")
+        {
+            Description = "stsb (validation), stsb-test, banking77, mnli-retrieval, none, or a task on your data as TASK:PATH (retrieval:DIR, sts:FILE, pair-classification:FILE, triplet:FILE, classification:DIR).",
+            DefaultValueFactory = _ => "stsb",
+        };
         var columns = new Option<string?>("--columns") { Description = "Map roles to your file's columns: sentence1=q,sentence2=d,score=s." };
         var matryoshkaDims = new Option<string?>("--matryoshka-dims") { Description = "Matryoshka losses: dimensions, e.g. 384,256,128,64." };
         var miniBatch = new Option<int>("--mini-batch-size") { Description = "cached_mnrl: texts per GradCache mini-batch.", DefaultValueFactory = _ => 32 };
@@ -66,7 +70,7 @@ internal static class TrainCommand
                 MaxSeqLength = result.GetValue(maxSeqLength),
                 MaxSamples = result.GetValue(maxSamples),
                 HardNegatives = result.GetValue(hardNegatives),
-                Evaluator = result.GetValue(evaluatorOption)!.ToLowerInvariant(),
+                Evaluator = result.GetValue(evaluatorOption)!,
                 MiniBatchSize = result.GetValue(miniBatch),
                 MatryoshkaDims = ParseDimensions(result.GetValue(matryoshkaDims)),
             };
@@ -96,7 +100,7 @@ internal static class TrainCommand
         IReadOnlyDictionary<string, string>? columns, bool jsonProgress, CancellationToken cancellationToken)
     {
         using var setup = TrainingSetup.Create(config, device, columns);
-        var evaluator = config.Evaluator == "none" ? null : Tasks.ByName(config.Evaluator);
+        var evaluator = config.Evaluator.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : Tasks.ByName(config.Evaluator);
 
         var progress = new TrainingProgress(jsonProgress);
         var trainer = new Trainer(config, setup.Encoder, setup.Loss, setup.Examples, evaluator, output, progress.Report);

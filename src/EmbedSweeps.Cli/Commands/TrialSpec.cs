@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Embeddings.Evaluation;
 using EmbedSweeps.Embeddings.Training;
 using EmbedSweeps.Sweeps.Definition;
 
@@ -40,9 +41,30 @@ internal sealed record TrialSpec(
         }
     }
 
-    /// <summary>The evaluations the trial ends with, e.g. ["stsb_validation", "banking77"].</summary>
-    public IReadOnlyList<string> Evaluations =>
-        Text("evaluation")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? ["stsb_validation"];
+    /// <summary>
+    /// The evaluations the trial ends with: the setting is either metric prefixes joined by commas
+    /// (<c>stsb_validation,banking77</c>) or a JSON array of requests (<see cref="EvaluationCatalog.SettingValue"/>).
+    /// </summary>
+    public IReadOnlyList<EvaluationRequest> Evaluations
+    {
+        get
+        {
+            var text = Text("evaluation") ?? "stsb_validation";
+            if (!text.TrimStart().StartsWith('['))
+                return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Tasks.RequestByName).ToList();
+            try
+            {
+                return JsonNode.Parse(text)!.AsArray().Select(node => new EvaluationRequest(
+                    node!["task"]!.GetValue<string>(), node["data"]?.GetValue<string>(), node["split"]?.GetValue<string>(), node["name"]?.GetValue<string>(),
+                    node["dims"]?.AsArray().Select(d => d!.GetValue<int>()).ToList(),
+                    MtebProtocols.Parse(node["protocol"]?.GetValue<string>() ?? MtebProtocols.Default))).ToList();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                throw new EmbedSweepsException($"trial {TrialId}: the evaluation setting is not a list of evaluations ({e.Message}).");
+            }
+        }
+    }
 
     /// <summary>A baseline only evaluates the base model, untrained.</summary>
     public bool IsBaseline => Settings.TryGetValue("baseline", out var value) && value.ValueKind == JsonValueKind.True;

@@ -44,7 +44,7 @@ internal static class TrialWorkerCommand
         var config = trial.ToTrainingConfig();
         var problems = config.Problems().ToList();
         if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
-        var evaluators = trial.Evaluations.Select(Tasks.ByName).ToList();
+        var evaluators = trial.Evaluations.Select(Tasks.Create).ToList();
         // Intermediate reports use the evaluation that produces the objective.
         var primary = evaluators.FirstOrDefault(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal)) ?? evaluators[0];
 
@@ -59,8 +59,14 @@ internal static class TrialWorkerCommand
         using var final = SentenceEncoder.Load(trial.Output, encoder.Device);
         foreach (var evaluator in evaluators.Where(e => e != primary))
             foreach (var (name, value) in evaluator.Evaluate(final).Prefixed) metrics[name] = value;
-        if (outcome.BestStep is not null && outcome.BestStep != outcome.Steps)
-            foreach (var (name, value) in primary.Evaluate(final).Prefixed) metrics[name] = value; // the saved (best) model's own scores
+        var objectiveEvaluation = outcome.LastEvaluation;
+        if (objectiveEvaluation is null || (outcome.BestStep is not null && outcome.BestStep != outcome.Steps))
+        {
+            objectiveEvaluation = primary.Evaluate(final); // the saved (best) model's own scores
+            foreach (var (name, value) in objectiveEvaluation.Prefixed) metrics[name] = value;
+        }
+        foreach (var (name, value) in ObjectiveConfidence.Of(trial.Objective, objectiveEvaluation, primary, config.Model, encoder.Device))
+            metrics[name] = value;
         Emit(trial, new { @event = "result", steps = outcome.Steps, best_step = outcome.BestStep, objective = trial.Objective,
             objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, output = trial.Output });
         return CommandLine.Success;
@@ -88,7 +94,7 @@ internal static class TrialWorkerCommand
         using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device);
         Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), baseline = true });
         var metrics = new Dictionary<string, double>();
-        foreach (var evaluator in trial.Evaluations.Select(Tasks.ByName))
+        foreach (var evaluator in trial.Evaluations.Select(Tasks.Create))
             foreach (var (name, value) in evaluator.Evaluate(encoder).Prefixed) metrics[name] = value;
         Emit(trial, new { @event = "result", steps = 0, objective = trial.Objective, objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN),
             metrics, output = Runtime.Models.Resolve(config.Model) });

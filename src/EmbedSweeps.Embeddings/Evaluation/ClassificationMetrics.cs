@@ -29,4 +29,34 @@ public static class ClassificationMetrics
         }
         return (macro / labels.Count, weighted / truth.Count);
     }
+
+    /// <summary>
+    /// Accuracy, macro-F1 and weighted-F1 of the <paramref name="items"/> (indices, repeats allowed) of label ids in
+    /// 0..<paramref name="labelCount"/>−1, in one pass: the same values as <see cref="Accuracy"/> and <see cref="F1"/>,
+    /// fast enough for a thousand bootstrap resamples.
+    /// </summary>
+    public static (double Accuracy, double Macro, double Weighted) Scores(int[] truth, int[] predicted, IReadOnlyList<int> items, int labelCount)
+    {
+        var truePositive = new int[labelCount];
+        var falsePositive = new int[labelCount];
+        var falseNegative = new int[labelCount];
+        var correct = 0;
+        foreach (var i in items)
+        {
+            if (truth[i] == predicted[i]) { truePositive[truth[i]]++; correct++; }
+            else { falsePositive[predicted[i]]++; falseNegative[truth[i]]++; }
+        }
+        double macro = 0, weighted = 0;
+        var present = 0;
+        for (var label = 0; label < labelCount; label++)
+        {
+            var denominator = 2 * truePositive[label] + falsePositive[label] + falseNegative[label];
+            if (denominator == 0) continue; // neither true nor predicted here: not one of the labels scored
+            present++;
+            var f1 = 2.0 * truePositive[label] / denominator;
+            macro += f1;
+            weighted += f1 * (truePositive[label] + falseNegative[label]);
+        }
+        return (correct / (double)items.Count, macro / present, weighted / items.Count);
+    }
 }

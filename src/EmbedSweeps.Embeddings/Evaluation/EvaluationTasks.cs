@@ -6,13 +6,13 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// <summary>
 /// The evaluation tasks EmbedSweeps knows, in one place: their names, what data each needs, and the evaluator
 /// a request builds. Built-in: <c>stsb</c> (STS Benchmark, validation or test) and <c>banking77</c> (MTEB
-/// Banking77Classification). On the user's data: <c>retrieval</c> (a BEIR folder), <c>sts</c> (sentence1,
+/// Banking77Classification), <c>mnli-retrieval</c> (<see cref="MnliRetrieval"/>, held-out MNLI). On the user's data: <c>retrieval</c> (a BEIR folder), <c>sts</c> (sentence1,
 /// sentence2, score), <c>pair-classification</c> (sentence1, sentence2, label 0/1), <c>triplet</c> (anchor,
 /// positive, negative) and <c>classification</c> (a folder with train and test files of text, label).
 /// </summary>
 public static class EvaluationTasks
 {
-    public static readonly string[] BuiltIn = ["stsb", "banking77"];
+    public static readonly string[] BuiltIn = ["stsb", "banking77", MnliRetrieval.TaskName];
     public static readonly string[] OnUserData = ["retrieval", "sts", "pair-classification", "triplet", "classification"];
     public static IEnumerable<string> Names => BuiltIn.Concat(OnUserData);
 
@@ -20,7 +20,8 @@ public static class EvaluationTasks
     public static string MetricPrefix(EvaluationRequest request) => request.Name ?? request.Task switch
     {
         "stsb" => $"stsb_{request.Split ?? "validation"}",
-        "banking77" => "banking77",
+        "banking77" => request.Protocol == MtebProtocol.V2 ? "banking77" : "banking77_mteb_v1",
+        MnliRetrieval.TaskName => "mnli_retrieval",
         _ => Sanitise(Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(request.Data ?? request.Task))),
     };
 
@@ -35,6 +36,7 @@ public static class EvaluationTasks
         {
             "stsb" => new EmbeddingSimilarityEvaluator(name, EvaluationData.StsbPairs(datasets.Resolve("stsb"), request.Split ?? "validation"), batchSize),
             "banking77" => Banking77(request, datasets, name, batchSize),
+            MnliRetrieval.TaskName => new InformationRetrievalEvaluator(name, MnliRetrieval.Build(datasets.Resolve("mnli")), batchSize),
             "retrieval" => new InformationRetrievalEvaluator(name, BeirDataset.Load(request.Data!, request.Split ?? "test"), batchSize),
             "sts" => new EmbeddingSimilarityEvaluator(name, UserEvaluationData.ScoredPairs(request.Data!), batchSize, mtebTaskName: name),
             "pair-classification" => new BinaryClassificationEvaluator(name, UserEvaluationData.LabeledPairs(request.Data!), batchSize),

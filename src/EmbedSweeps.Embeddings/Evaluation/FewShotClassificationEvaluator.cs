@@ -29,29 +29,30 @@ public sealed class FewShotClassificationEvaluator(
         var trainEmbeddings = encoder.Encode(needed.Select(i => train[i].Text).ToList(), batchSize, prompt: prompt);
         var rowOf = needed.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
         var testEmbeddings = encoder.Encode(test.Select(t => t.Text).ToList(), batchSize, prompt: prompt);
-        var truth = test.Select(t => t.Label).ToArray();
+        // Labels as ids, so a thousand bootstrap resamples of accuracy and F1 cost milliseconds each.
+        var labelIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Id(string label) => labelIds.TryGetValue(label, out var id) ? id : labelIds[label] = labelIds.Count;
+        var truth = test.Select(t => Id(t.Label)).ToArray();
 
-        var predictions = new List<IReadOnlyList<string>>();
+        var predictions = new List<int[]>();
         foreach (var sample in samples)
         {
             var x = new float[sample.Count * dimension];
             for (var r = 0; r < sample.Count; r++)
                 Array.Copy(trainEmbeddings, (long)rowOf[sample[r]] * dimension, x, (long)r * dimension, dimension);
             var model = new LogisticRegression().Fit(x, dimension, sample.Select(i => train[i].Label).ToList());
-            predictions.Add(model.Predict(testEmbeddings));
+            predictions.Add(model.Predict(testEmbeddings).Select(Id).ToArray());
         }
 
         IReadOnlyDictionary<string, double> Compute(IReadOnlyList<int> items)
         {
-            var expected = items.Select(i => truth[i]).ToList();
             double accuracy = 0, macro = 0, weighted = 0;
             foreach (var predicted in predictions)
             {
-                var chosen = items.Select(i => predicted[i]).ToList();
-                accuracy += ClassificationMetrics.Accuracy(expected, chosen);
-                var (f1Macro, f1Weighted) = ClassificationMetrics.F1(expected, chosen);
-                macro += f1Macro;
-                weighted += f1Weighted;
+                var scores = ClassificationMetrics.Scores(truth, predicted, items, labelIds.Count);
+                accuracy += scores.Accuracy;
+                macro += scores.Macro;
+                weighted += scores.Weighted;
             }
             return new Dictionary<string, double>
             {

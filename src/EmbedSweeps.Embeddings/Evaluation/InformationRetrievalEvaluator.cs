@@ -8,9 +8,10 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 /// prompt, as MTEB picks it) against the whole corpus (each distinct document text encoded once, with the document
 /// prompt if the model has one), ranked by the model's similarity function. Exact top-k: scores come from matrix
 /// products of query and corpus chunks (memory bounded by the chunk sizes, never queries × corpus) and each query
-/// keeps its best <c>max k</c> documents, ties broken by corpus order. Metrics per the library:
-/// <c>{fn}_accuracy@k</c>, <c>{fn}_precision@k</c>, <c>{fn}_recall@k</c> (k = 1, 3, 5, 10), <c>{fn}_mrr@10</c>,
-/// <c>{fn}_ndcg@10</c> (primary), <c>{fn}_map@100</c>. Items: the queries that have a relevant document.
+/// keeps its best <c>max k</c> documents, ties broken by corpus order. The library's metrics, named as MTEB names
+/// them (<c>_at_k</c>: metric names stay plain identifiers for storage and YAML): <c>{fn}_accuracy_at_k</c>,
+/// <c>{fn}_precision_at_k</c>, <c>{fn}_recall_at_k</c> (k = 1, 3, 5, 10), <c>{fn}_mrr_at_10</c>, <c>{fn}_ndcg_at_10</c>
+/// (primary; the library's <c>cosine_ndcg@10</c>), <c>{fn}_map_at_100</c>. Items: the queries that have a relevant document.
 /// </summary>
 public sealed class InformationRetrievalEvaluator(
     string name, BeirDataset data, int batchSize = 32, int corpusChunkSize = 50_000, int queryChunkSize = 256) : ISentenceEvaluator
@@ -44,13 +45,13 @@ public sealed class InformationRetrievalEvaluator(
         IReadOnlyDictionary<string, double> Compute(IReadOnlyList<int> items) =>
             perQuery.ToDictionary(p => p.Key, p => items.Average(i => p.Value[i]));
 
-        return new EvaluationResult(Name, Compute(Enumerable.Range(0, queries.Count).ToArray()), $"{fn}_ndcg@{NdcgAt}",
+        return new EvaluationResult(Name, Compute(Enumerable.Range(0, queries.Count).ToArray()), $"{fn}_ndcg_at_{NdcgAt}",
             GreaterIsBetter: true, new ItemMetrics(queries.Count, Compute));
     }
 
     /// <summary>
     /// The library's metrics for each query (row-major [queries, dimension] and [documents, dimension] embeddings;
-    /// <paramref name="relevant"/>: each query's relevant document indices), keyed <c>{fn}_ndcg@10</c> and so on.
+    /// <paramref name="relevant"/>: each query's relevant document indices), keyed <c>{fn}_ndcg_at_10</c> and so on.
     /// </summary>
     public static Dictionary<string, double[]> PerQueryMetrics(float[] queryEmbeddings, float[] corpus, int dimension, string fn,
         IReadOnlyList<HashSet<int>> relevant, int corpusChunkSize = 50_000, int queryChunkSize = 256)
@@ -70,21 +71,21 @@ public sealed class InformationRetrievalEvaluator(
         {
             var hits = ranked[q].Select(relevant[q].Contains).ToArray();
             var relevantCount = relevant[q].Count;
-            foreach (var k in AccuracyAt) Set($"{fn}_accuracy@{k}", q, hits.Take(k).Any(h => h) ? 1 : 0);
+            foreach (var k in AccuracyAt) Set($"{fn}_accuracy_at_{k}", q, hits.Take(k).Any(h => h) ? 1 : 0);
             foreach (var k in PrecisionRecallAt)
             {
                 var found = hits.Take(k).Count(h => h);
-                Set($"{fn}_precision@{k}", q, found / (double)k);
-                Set($"{fn}_recall@{k}", q, found / (double)relevantCount);
+                Set($"{fn}_precision_at_{k}", q, found / (double)k);
+                Set($"{fn}_recall_at_{k}", q, found / (double)relevantCount);
             }
             var first = Array.IndexOf(hits.Take(MrrAt).ToArray(), true);
-            Set($"{fn}_mrr@{MrrAt}", q, first < 0 ? 0 : 1.0 / (first + 1));
-            Set($"{fn}_ndcg@{NdcgAt}", q, Dcg(hits.Take(NdcgAt).Select(h => h ? 1.0 : 0.0)) / Dcg(Enumerable.Repeat(1.0, Math.Min(relevantCount, NdcgAt))));
+            Set($"{fn}_mrr_at_{MrrAt}", q, first < 0 ? 0 : 1.0 / (first + 1));
+            Set($"{fn}_ndcg_at_{NdcgAt}", q, Dcg(hits.Take(NdcgAt).Select(h => h ? 1.0 : 0.0)) / Dcg(Enumerable.Repeat(1.0, Math.Min(relevantCount, NdcgAt))));
             double sumPrecisions = 0;
             var correct = 0;
             for (var rank = 0; rank < Math.Min(MapAt, hits.Length); rank++)
                 if (hits[rank]) sumPrecisions += ++correct / (double)(rank + 1);
-            Set($"{fn}_map@{MapAt}", q, sumPrecisions / Math.Min(MapAt, relevantCount));
+            Set($"{fn}_map_at_{MapAt}", q, sumPrecisions / Math.Min(MapAt, relevantCount));
         }
         return perQuery;
     }

@@ -25,7 +25,11 @@ public sealed class Trainer(
     private const string BestFolder = "best";
     private readonly Dictionary<string, int[]> tokenCache = new(StringComparer.Ordinal);
 
-    public sealed record Result(int Steps, double? BestMetric, int? BestStep, string? PrimaryMetric, IReadOnlyDictionary<string, double> FinalMetrics);
+    /// <summary>What a run ended with; <see cref="LastEvaluation"/> is the last evaluation of the model in memory (null without an evaluator).</summary>
+    public sealed record Result(int Steps, double? BestMetric, int? BestStep, string? PrimaryMetric, IReadOnlyDictionary<string, double> FinalMetrics)
+    {
+        public EvaluationResult? LastEvaluation { get; init; }
+    }
 
     public Result Train(string? resumeFrom = null, CancellationToken cancellationToken = default)
     {
@@ -67,6 +71,7 @@ public sealed class Trainer(
         var samplesSinceLog = 0;
         var logClock = Stopwatch.StartNew();
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        EvaluationResult? lastEvaluation = null;
 
         for (var step = start; step < plan.TotalSteps; step++)
         {
@@ -105,6 +110,7 @@ public sealed class Trainer(
             {
                 var evalClock = Stopwatch.StartNew();
                 var evaluation = evaluator.Evaluate(encoder);
+                lastEvaluation = evaluation;
                 evalSeconds += evalClock.Elapsed.TotalSeconds;
                 lastMetrics = evaluation.Prefixed;
                 var primary = evaluation.Primary;
@@ -131,7 +137,7 @@ public sealed class Trainer(
 
         var primaryMetric = history.OfType<JsonObject>().LastOrDefault(h => h.ContainsKey("primary_metric"))?["primary_metric"]?.GetValue<string>();
         Finish(bestStep, plan.TotalSteps, history, best, primaryMetric, clock.Elapsed.TotalSeconds, evalSeconds);
-        return new Result(plan.TotalSteps, best, bestStep, primaryMetric, lastMetrics);
+        return new Result(plan.TotalSteps, best, bestStep, primaryMetric, lastMetrics) { LastEvaluation = lastEvaluation };
     }
 
     /// <summary>Writes the output model (the best by the primary metric, else the last) and trainer_state.json.</summary>

@@ -17,11 +17,19 @@ public sealed record DataSpec(string Train, int? MaxSamples, bool HardNegatives)
 /// <summary>Settings every trial shares unless a parameter overrides them.</summary>
 public sealed record TrainingSpec(int Epochs, int? MaxSteps, int? EvalSteps, int? CheckpointSteps, string Precision);
 
-/// <summary>One evaluation each trial runs at the end (STS-B split or Banking77).</summary>
-public sealed record EvaluationSpec(string Task, string Split)
+/// <summary>
+/// One evaluation each trial runs at the end: a built-in task (STS-B split, Banking77, mnli-retrieval) or a task on
+/// the user's data (<see cref="Data"/>: an absolute path, resolved against the sweep file), with an optional metric
+/// prefix, Matryoshka dimensions and MTEB protocol. <see cref="EvaluationCatalog"/> knows the tasks and their metrics.
+/// </summary>
+public sealed record EvaluationSpec(string Task, string Split, string? Data = null, string? Label = null,
+    IReadOnlyList<int>? Dims = null, string Protocol = EvaluationCatalog.DefaultProtocol)
 {
-    /// <summary>The prefix of this evaluation's metric names: <c>stsb_validation</c>, <c>banking77</c>.</summary>
-    public string Name => Task == "stsb" ? $"stsb_{Split}" : Task;
+    /// <summary>The prefix of this evaluation's metric names: <c>stsb_validation</c>, <c>banking77</c>, or the name given.</summary>
+    public string Name => EvaluationCatalog.MetricPrefix(Task, Split, Data, Label, Protocol);
+
+    /// <summary>True when the spec is a built-in task with its defaults: trial settings then name it by its prefix alone.</summary>
+    public bool IsPlain => Task is "stsb" or "banking77" && Data is null && Label is null && Dims is null && Protocol == EvaluationCatalog.DefaultProtocol;
 }
 
 /// <summary>none, median_stopping or successive_halving (ASHA).</summary>

@@ -13,7 +13,6 @@ public static partial class SweepParser
     private static readonly string[] TopLevel = ["name", "description", "method", "seed", "objective", "parameters", "data", "training", "evaluation", "early_termination", "limits", "resources"];
     private static readonly string[] Methods = ["grid", "random", "bayes"];
     private static readonly string[] Goals = ["maximize", "minimize"];
-    private static readonly string[] Tasks = ["stsb", "banking77"];
     private static readonly string[] StsbSplits = ["validation", "test"];
     private static readonly string[] Terminations = ["none", "median_stopping", "successive_halving"];
     private static readonly string[] Distributions = ["uniform", "log_uniform", "int_uniform"];
@@ -50,7 +49,7 @@ public static partial class SweepParser
         var method = reader.Choice(sweep["method"], "method", Methods) ?? "grid";
         var seed = (int)(reader.Integer(sweep["seed"], "seed", 0, int.MaxValue) ?? 42);
 
-        var evaluation = ParseEvaluation(reader, sweep["evaluation"]);
+        var evaluation = ParseEvaluation(reader, sweep["evaluation"], Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".");
         var objective = ParseObjective(reader, sweep, evaluation);
         var parameters = ParseParameters(reader, sweep);
         var data = ParseData(reader, sweep["data"]);
@@ -74,7 +73,7 @@ public static partial class SweepParser
         return default;
     }
 
-    private static List<EvaluationSpec> ParseEvaluation(NodeReader reader, YamlNode? node)
+    private static List<EvaluationSpec> ParseEvaluation(NodeReader reader, YamlNode? node, string baseDirectory)
     {
         if (node is null) return [new EvaluationSpec("stsb", "validation")];
         if (node is not YamlSequence list || list.Items.Count == 0)
@@ -87,23 +86,85 @@ public static partial class SweepParser
         {
             var entry = reader.Mapping(item, "each evaluation");
             if (entry is null) continue;
-            reader.OnlyKeys(entry, "evaluation", "task", "split");
-            var task = Required(reader, entry, "task", n => reader.Choice(n, "task", Tasks));
+            reader.OnlyKeys(entry, "evaluation", "task", "split", "data", "name", "dims", "protocol");
+            var task = Required(reader, entry, "task", n => reader.Choice(n, "task", EvaluationCatalog.Tasks.ToList()));
             if (task is null) continue;
-            var split = task == "stsb" ? reader.Choice(entry["split"], "split", StsbSplits) ?? "validation" : reader.Choice(entry["split"], "split", ["test"]) ?? "test";
-            var spec = new EvaluationSpec(task, split);
-            if (result.Contains(spec)) reader.Report(item, $"evaluation {task}/{split} is listed twice.");
+            var split = task switch
+            {
+                "stsb" => reader.Choice(entry["split"], "split", StsbSplits) ?? "validation",
+                "banking77" => reader.Choice(entry["split"], "split", ["test"]) ?? "test",
+                "mnli-retrieval" => reader.Choice(entry["split"], "split", ["validation_matched"]) ?? "validation_matched",
+                _ => reader.Text(entry["split"], "split") ?? "test",
+            };
+            var data = ParseEvaluationData(reader, entry, task, split, baseDirectory);
+            var label = reader.Text(entry["name"], "name");
+            if (label is not null && !MetricPrefixPattern().IsMatch(label))
+            {
+                reader.Report(entry["name"]!, $"name '{label}' must be lower-case letters, digits and '_', starting with a letter (it prefixes metric names).");
+                label = null;
+            }
+            var dims = ParseDims(reader, entry["dims"]);
+            var protocol = reader.Choice(entry["protocol"], "protocol", EvaluationCatalog.Protocols) ?? EvaluationCatalog.DefaultProtocol;
+            if (entry["protocol"] is { } protocolNode && task is not ("banking77" or "classification"))
+                reader.Report(protocolNode, $"protocol applies to classification tasks (banking77, classification), not to {task}.");
+            var spec = new EvaluationSpec(task, split, data, label, dims, protocol);
+            if (result.Any(r => r.Name == spec.Name)) reader.Report(item, $"two evaluations would both name their metrics {spec.Name}_…; give one a different name:.");
             else result.Add(spec);
         }
         return result;
     }
 
+    // A user task's data: a file or folder, relative to the sweep file; it must exist (the worker reads it later).
+    private static string? ParseEvaluationData(NodeReader reader, YamlMapping entry, string task, string split, string baseDirectory)
+    {
+        var node = entry["data"];
+        if (!EvaluationCatalog.OnUserData.Contains(task))
+        {
+            if (node is not null) reader.Report(node, $"task {task} is built in and takes no data; use task: sts, retrieval, triplet, pair-classification or classification for your own data.");
+            return null;
+        }
+        if (node is null)
+        {
+            reader.Report(entry, $"task {task} needs data: a {(task is "retrieval" or "classification" ? "folder" : "file")} with your evaluation data.");
+            return null;
+        }
+        var text = reader.Text(node, "data");
+        if (text is null) return null;
+        var path = Path.GetFullPath(Path.Combine(baseDirectory, text));
+        var folder = task is "retrieval" or "classification";
+        if (folder ? !Directory.Exists(path) : !File.Exists(path))
+        {
+            reader.Report(node, $"data '{text}': no such {(folder ? "folder" : "file")} ({path}).");
+            return null;
+        }
+        if (task == "retrieval")
+            foreach (var required in new[] { "corpus.jsonl", "queries.jsonl", Path.Combine("qrels", split + ".tsv") })
+                if (!File.Exists(Path.Combine(path, required)))
+                    reader.Report(node, $"data '{text}': the BEIR folder has no {required}.");
+        return path;
+    }
+
+    private static List<int>? ParseDims(NodeReader reader, YamlNode? node)
+    {
+        if (node is null) return null;
+        if (node is not YamlSequence list || list.Items.Count == 0)
+        {
+            reader.Report(node, "dims must be a non-empty list of embedding sizes, such as [384, 256, 128, 64].");
+            return null;
+        }
+        var dims = new List<int>();
+        foreach (var item in list.Items)
+        {
+            var value = reader.Integer(item, "each of dims", 1, 65_536);
+            if (value is null) continue;
+            if (dims.Contains((int)value)) reader.Report(item, $"dims lists {value} twice.");
+            else dims.Add((int)value);
+        }
+        return dims;
+    }
+
     /// <summary>The metric names an evaluation produces, e.g. stsb_validation_spearman_cosine.</summary>
-    public static IEnumerable<string> MetricsOf(EvaluationSpec evaluation) => evaluation.Task == "stsb"
-        ? from statistic in new[] { "pearson", "spearman" }
-          from similarity in new[] { "cosine", "manhattan", "euclidean", "dot" }
-          select $"{evaluation.Name}_{statistic}_{similarity}"
-        : ["banking77_accuracy", "banking77_f1", "banking77_f1_weighted"];
+    public static IEnumerable<string> MetricsOf(EvaluationSpec evaluation) => EvaluationCatalog.MetricsOf(evaluation);
 
     private static Objective? ParseObjective(NodeReader reader, YamlMapping sweep, List<EvaluationSpec> evaluation)
     {
@@ -291,4 +352,7 @@ public static partial class SweepParser
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    private static partial Regex MetricPrefixPattern();
 }

@@ -21,7 +21,7 @@ public sealed class TrialConfig
             ["data"] = sweep.Data.Train,
             ["epochs"] = (long)sweep.Training.Epochs,
             ["precision"] = sweep.Training.Precision,
-            ["evaluation"] = string.Join(",", sweep.Evaluation.Select(e => e.Name)),
+            ["evaluation"] = EvaluationCatalog.SettingValue(sweep.Evaluation),
             ["hard_negatives"] = sweep.Data.HardNegatives,
         };
         if (sweep.Data.MaxSamples is { } maxSamples) settings["max_samples"] = (long)maxSamples;

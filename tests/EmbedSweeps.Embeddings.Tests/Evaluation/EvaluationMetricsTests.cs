@@ -38,7 +38,7 @@ public sealed class EvaluationMetricsTests
         var retrieval = Fixture["retrieval"]!;
         float[] query = [.. Matrix(retrieval["corpus"]!).AsSpan(5 * 8, 8)];
         var perQuery = InformationRetrievalEvaluator.PerQueryMetrics(query, Matrix(retrieval["corpus"]!), 8, "cosine", [[17]], corpusChunkSize: 7);
-        Assert.Equal(0.5, perQuery["cosine_mrr@10"][0], 12); // 17 ranks second behind its twin 5
+        Assert.Equal(0.5, perQuery["cosine_mrr_at_10"][0], 12); // 17 ranks second behind its twin 5
     }
 
     [Fact]
@@ -86,6 +86,21 @@ public sealed class EvaluationMetricsTests
         var evaluator = new FewShotClassificationEvaluator("t", labels, labels, experiments: 3, samplesPerLabel: 3, protocol: protocol);
         var expected = Fixture["sampling"]![key]!.AsArray().Select(e => e!.AsArray().Select(v => v!.GetValue<int>()).ToList()).ToList();
         Assert.Equal(expected, evaluator.DrawSamples());
+    }
+
+    [Fact]
+    public void ClassificationScoresEqualScikitLearn()
+    {
+        var classification = Fixture["classification"]!;
+        int[] Ints(string key) => classification[key]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        var (truth, predicted) = (Ints("truth"), Ints("predicted"));
+        var scores = ClassificationMetrics.Scores(truth, predicted, Enumerable.Range(0, truth.Length).ToArray(), 6);
+        Assert.Equal(classification["accuracy"]!.GetValue<double>(), scores.Accuracy, 12);
+        Assert.Equal(classification["f1"]!.GetValue<double>(), scores.Macro, 12);
+        Assert.Equal(classification["f1_weighted"]!.GetValue<double>(), scores.Weighted, 12);
+        var (macro, weighted) = ClassificationMetrics.F1(truth.Select(t => $"{t}").ToList(), predicted.Select(p => $"{p}").ToList());
+        Assert.Equal(scores.Macro, macro, 12);
+        Assert.Equal(scores.Weighted, weighted, 12);
     }
 
     [Fact]

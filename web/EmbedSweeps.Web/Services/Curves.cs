@@ -18,7 +18,7 @@ public static class Curves
         Metrics(trials).Where(m => m == "loss" || m == objective || HeadlineMetrics.Contains(m)).ToList();
 
     /// <summary>The evaluations every page leads with.</summary>
-    public static readonly IReadOnlyList<string> HeadlineMetrics = ["stsb_validation_spearman_cosine", "stsb_test_spearman_cosine", "banking77_accuracy", "banking77_f1"];
+    public static readonly IReadOnlyList<string> HeadlineMetrics = ["stsb_validation_spearman_cosine", "stsb_test_spearman_cosine", "banking77_accuracy", "banking77_f1", "banking77_mteb_v1_accuracy", "mnli_retrieval_cosine_ndcg_at_10"];
 
     /// <summary>One series per trial for <paramref name="metric"/>, ordered by step; trials without it are left out.</summary>
     public static IReadOnlyList<CurveSeries> For(IEnumerable<TrialSnapshot> trials, string metric) =>

@@ -7,6 +7,11 @@ public static class Format
 {
     public static string Metric(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>The gain's 95% paired-bootstrap interval, for the noise mark's tooltip.</summary>
+    public static string GainInterval((double Low, double High)? interval) => interval is { } i
+        ? $"95% interval of the gain over the untrained model: [{i.Low.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture)}, {i.High.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture)}] contains 0: within noise"
+        : "";
+
     public static string Gain(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture) : "—";
 
     public static string Duration(double? seconds) => seconds switch
@@ -27,9 +32,12 @@ public static class Format
     {
         "stsb_validation_spearman_cosine" => "STS-B val ρ",
         "stsb_test_spearman_cosine" => "STS-B test ρ",
-        "banking77_accuracy" => "Banking77 acc",
-        "banking77_f1" => "Banking77 F1",
-        "banking77_f1_weighted" => "Banking77 F1 (w)",
+        "banking77_accuracy" => "Banking77 acc (MTEB 2.x)",
+        "banking77_f1" => "Banking77 F1 (MTEB 2.x)",
+        "banking77_f1_weighted" => "Banking77 F1 (w) (MTEB 2.x)",
+        "banking77_mteb_v1_accuracy" => "Banking77 acc (MTEB 1.x)",
+        "banking77_mteb_v1_f1" => "Banking77 F1 (MTEB 1.x)",
+        "mnli_retrieval_cosine_ndcg_at_10" => "MNLI retrieval nDCG@10",
         "loss" => "training loss",
         "lr" => "learning rate",
         _ => metric.Replace('_', ' '),
