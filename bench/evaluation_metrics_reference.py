@@ -36,9 +36,10 @@ def unit(x):
 
 # --- retrieval
 queries = rng.normal(size=(12, DIM)).astype(np.float32)
-corpus = rng.normal(size=(40, DIM)).astype(np.float32)
+corpus = rng.normal(size=(160, DIM)).astype(np.float32)  # more than 100 documents: the top-k evicts
 corpus[17] = corpus[5]  # an exact tie: corpus order decides
-relevant = [sorted(rng.choice(40, size=rng.integers(1, 4), replace=False).tolist()) for _ in range(12)]
+corpus[150] = corpus[5]  # and one beyond the first chunks
+relevant = [sorted(rng.choice(160, size=rng.integers(1, 4), replace=False).tolist()) for _ in range(12)]
 relevant[0] = [5, 17]
 
 

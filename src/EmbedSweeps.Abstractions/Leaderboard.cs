@@ -55,7 +55,7 @@ public static class Leaderboard
             ? r : r with { Gain = experiment.Maximize ? r.Objective - baseline : baseline - r.Objective }).ToList();
         rows = rows.Select(r => r.Metrics.TryGetValue($"{experiment.Objective}_gain_ci_low", out var low)
                                 && r.Metrics.TryGetValue($"{experiment.Objective}_gain_ci_high", out var high)
-            ? r with { GainInterval = (low, high) } : r).ToList();
+            ? r with { GainInterval = experiment.Maximize ? (low, high) : (-high, -low) } : r).ToList(); // the worker's is trial − untrained
         var searched = rows.Where(r => !r.Baseline);
         var ranked = experiment.Maximize
             ? searched.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenByDescending(r => r.Objective ?? double.NegativeInfinity)

@@ -177,6 +177,7 @@ public sealed class SentenceEncoder : IDisposable
         prompt ??= Settings.DefaultPrompt;
         var full = FullDimension;
         var dimension = Dimension;
+        if (cache is null && dimension == full) return EncodeWhole(texts, batchSize, progress, prompt); // no copies
         var rows = new float[texts.Count][];
         var missing = new List<int>();
         for (var i = 0; i < texts.Count; i++)

@@ -46,11 +46,13 @@ public sealed class EvaluationSpecTests
         Assert.Contains("stsb_validation_dim128_spearman_cosine", SweepParser.MetricsOf(sweep.Evaluation[2]));
         Assert.Contains("pairs_cosine_ap", SweepParser.MetricsOf(sweep.Evaluation[1]));
 
-        // The worker's setting carries everything, as JSON; plain built-ins keep the comma form (and their trial ids).
+        // The worker's setting carries everything, as JSON; STS-B alone keeps the comma form (and its trial ids).
         var setting = (string)SweepExpansion.InitialTrials(sweep)[0].Settings["evaluation"];
         Assert.StartsWith("[", setting);
         Assert.Contains("\"dims\":[384,128]", setting);
-        Assert.Equal("stsb_validation,banking77", EvaluationCatalog.SettingValue([new EvaluationSpec("stsb", "validation"), new EvaluationSpec("banking77", "test")]));
+        Assert.Equal("stsb_validation,stsb_test", EvaluationCatalog.SettingValue([new EvaluationSpec("stsb", "validation"), new EvaluationSpec("stsb", "test")]));
+        // Banking77 always names its protocol: its default sampling changed, so its trials get new ids.
+        Assert.Contains("\"protocol\":\"mteb-v2\"", EvaluationCatalog.SettingValue([new EvaluationSpec("stsb", "validation"), new EvaluationSpec("banking77", "test")]));
     }
 
     [Fact]
@@ -62,6 +64,7 @@ public sealed class EvaluationSpecTests
               - { task: retrieval, data: pairs.tsv }
               - { task: sts }
               - { task: stsb, data: pairs.tsv, protocol: mteb-v1 }
+              - { task: triplet, data: pairs.tsv, split: dev }
             """, "stsb_validation_spearman_cosine")));
         var problems = error.Problems.Select(p => p.ToString()).ToList();
         Assert.Contains(problems, p => p.Contains(":8:") && p.Contains("no-such.tsv") && p.Contains("no such file"));
@@ -69,6 +72,7 @@ public sealed class EvaluationSpecTests
         Assert.Contains(problems, p => p.Contains(":10:") && p.Contains("needs data"));
         Assert.Contains(problems, p => p.Contains(":11:") && p.Contains("takes no data"));
         Assert.Contains(problems, p => p.Contains(":11:") && p.Contains("protocol applies to classification"));
+        Assert.Contains(problems, p => p.Contains(":12:") && p.Contains("split applies to"));
     }
 
     [Fact]

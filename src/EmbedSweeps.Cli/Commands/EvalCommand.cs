@@ -71,7 +71,11 @@ internal static class EvalCommand
                     ["seconds"] = Math.Round(evaluationSeconds, 2),
                     ["interval_seconds"] = Math.Round(clock.Elapsed.TotalSeconds - evaluationSeconds, 2),
                 };
-                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, document, new JsonSerializerOptions { WriteIndented = true }));
+                // A metric can be NaN (a constant score has no correlation): written as "NaN", as the trial worker does.
+                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, document, new JsonSerializerOptions
+                {
+                    WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }));
             }
             return Task.FromResult(CommandLine.Success);
         }));

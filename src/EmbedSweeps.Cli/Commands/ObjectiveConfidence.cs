@@ -25,8 +25,8 @@ internal static class ObjectiveConfidence
         using var untrained = CommonOptions.LoadEncoder(baseModel, device.type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu");
         var baseline = evaluator.Evaluate(untrained);
         if (baseline.Items is null || baseline.Items.Count != trialEvaluation.Items.Count) return result;
+        // The raw difference, trial − untrained; the leaderboard turns it the objective's better way.
         var (gain, low, high) = Bootstrap.PairedDifference(trialEvaluation.Items, baseline.Items, metric);
-        if (!trialEvaluation.GreaterIsBetter) (gain, low, high) = (-gain, -high, -low);
         result[$"{objective}_gain"] = gain;
         result[$"{objective}_gain_ci_low"] = low;
         result[$"{objective}_gain_ci_high"] = high;

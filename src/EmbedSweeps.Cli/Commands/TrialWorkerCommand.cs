@@ -45,19 +45,27 @@ internal static class TrialWorkerCommand
         var problems = config.Problems().ToList();
         if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
         var evaluators = trial.Evaluations.Select(Tasks.Create).ToList();
-        // Intermediate reports use the evaluation that produces the objective.
-        var primary = evaluators.FirstOrDefault(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal)) ?? evaluators[0];
+        // Intermediate reports use the evaluation that produces the objective (the longest matching prefix:
+        // "pairs_hard_…" belongs to pairs_hard, not to pairs), and it keeps the best checkpoint by the objective
+        // itself, not by that evaluator's own primary metric.
+        var objectiveSource = evaluators.Where(e => trial.Objective.StartsWith(e.Name + "_", StringComparison.Ordinal))
+            .OrderByDescending(e => e.Name.Length).FirstOrDefault() ?? evaluators[0];
+        var primary = new ObjectiveEvaluator(objectiveSource, trial.Objective);
 
         Directory.CreateDirectory(trial.Output);
         using var setup = TrainingSetup.Create(config, trial.Device);
         var (encoder, examples) = (setup.Encoder, setup.Examples);
+        // Matryoshka sizes past the model's width would only fail at the first evaluation, after training: say so now.
+        foreach (var request in trial.Evaluations)
+            if (request.Dims?.FirstOrDefault(d => d > encoder.FullDimension) is { } tooWide and > 0)
+                throw new EmbedSweepsException($"evaluation {EvaluationTasks.MetricPrefix(request)}: dims {tooWide} is wider than {config.Model}'s {encoder.FullDimension}-value embeddings.");
         Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), examples = examples.Count });
         var trainer = new Trainer(config, encoder, setup.Loss, examples, primary, trial.Output, update => Emit(trial, TrainingEventJson.Of(update)));
         var outcome = trainer.Train(trial.Resume, cancellationToken);
 
         var metrics = new Dictionary<string, double>(outcome.FinalMetrics);
         using var final = SentenceEncoder.Load(trial.Output, encoder.Device);
-        foreach (var evaluator in evaluators.Where(e => e != primary))
+        foreach (var evaluator in evaluators.Where(e => e != objectiveSource))
             foreach (var (name, value) in evaluator.Evaluate(final).Prefixed) metrics[name] = value;
         var objectiveEvaluation = outcome.LastEvaluation;
         if (objectiveEvaluation is null || (outcome.BestStep is not null && outcome.BestStep != outcome.Steps))

@@ -31,6 +31,7 @@ public sealed record BeirDataset(
             var query = row.Field("query-id");
             var document = row.Field("corpus-id");
             var score = TsvFile.ParseDouble(row.Field("score"), qrelsPath, row.Line, "score");
+            if (!double.IsFinite(score)) throw new EmbedSweepsException($"{qrelsPath}:{row.Line}: score must be a finite number, not {row.Field("score")}.");
             if (!querySet.Contains(query)) throw new EmbedSweepsException($"{qrelsPath}:{row.Line}: query-id \"{query}\" is not in {queriesPath}.");
             if (!corpusSet.Contains(document)) throw new EmbedSweepsException($"{qrelsPath}:{row.Line}: corpus-id \"{document}\" is not in {corpusPath}.");
             if (score <= 0) continue;

@@ -33,6 +33,8 @@ public static class TableReader
         using var reader = new StreamReader(path);
         var headerLine = reader.ReadLine() ?? throw new EmbedSweepsException($"{path}: empty; expected a header row naming the columns.");
         var header = split(headerLine, path, 1);
+        if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new EmbedSweepsException($"{path}:1: the header names the column \"{repeated.Key}\" twice; each column needs its own name.");
         var rows = new List<Row>();
         var line = 1;
         while (reader.ReadLine() is { } text)
@@ -101,8 +103,14 @@ public static class TableReader
                 using var document = JsonDocument.Parse(text);
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                     throw new EmbedSweepsException($"{path}:{line}: expected a JSON object.");
-                rows.Add(new Row(line, document.RootElement.EnumerateObject().ToDictionary(p => p.Name,
-                    p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())));
+                var fields = new Dictionary<string, string>();
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Value.ValueKind == JsonValueKind.Null) continue; // a missing value, not the text "null"
+                    if (!fields.TryAdd(property.Name, property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText()))
+                        throw new EmbedSweepsException($"{path}:{line}: the key \"{property.Name}\" appears twice.");
+                }
+                rows.Add(new Row(line, fields));
             }
             catch (JsonException e)
             {

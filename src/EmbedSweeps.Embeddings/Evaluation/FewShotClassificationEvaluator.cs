@@ -22,6 +22,8 @@ public sealed class FewShotClassificationEvaluator(
     public EvaluationResult Evaluate(SentenceEncoder encoder)
     {
         if (train.Count == 0 || test.Count == 0) throw new EmbedSweepsException($"{Name}: the train and test splits must not be empty.");
+        if (train.Select(t => t.Label).Distinct().Count() < 2)
+            throw new EmbedSweepsException($"{Name}: the train split has only one label ({train[0].Label}); classification needs at least two.");
         var samples = DrawSamples();
         var needed = samples.SelectMany(s => s).Distinct().Order().ToList();
         var dimension = encoder.Dimension;

@@ -5,8 +5,8 @@ namespace EmbedSweeps.Embeddings.Evaluation;
 
 /// <summary>
 /// sentence-transformers' <c>InformationRetrievalEvaluator</c> on a BEIR folder: every query (with the model's query
-/// prompt, as MTEB picks it) against the whole corpus (each distinct document text encoded once, with the document
-/// prompt if the model has one), ranked by the model's similarity function. Exact top-k: scores come from matrix
+/// prompt, as MTEB picks it) against the whole corpus (each document encoded once, with the document prompt if the
+/// model has one), ranked by cosine and, when it is another, by the model's own similarity function. Exact top-k: scores come from matrix
 /// products of query and corpus chunks (memory bounded by the chunk sizes, never queries × corpus) and each query
 /// keeps its best <c>max k</c> documents, ties broken by corpus order. The library's metrics, named as MTEB names
 /// them (<c>_at_k</c>: metric names stay plain identifiers for storage and YAML): <c>{fn}_accuracy_at_k</c>,
@@ -24,28 +24,26 @@ public sealed class InformationRetrievalEvaluator(
 
     public EvaluationResult Evaluate(SentenceEncoder encoder)
     {
-        var fn = encoder.Settings.SimilarityFunction;
+        var modelFunction = encoder.Settings.SimilarityFunction;
         var queries = Enumerable.Range(0, data.QueryIds.Count).Where(q => data.Relevant.ContainsKey(data.QueryIds[q])).ToList();
-        var distinctTexts = data.CorpusTexts.Distinct().ToList();
-        var rowOfText = distinctTexts.Select((text, row) => (text, row)).ToDictionary(p => p.text, p => p.row);
-        var corpusRows = data.CorpusTexts.Select(t => rowOfText[t]).ToArray();
-
         var queryPrompt = encoder.Settings.PromptForTask(Name, "Retrieval", "query");
         var documentPrompt = encoder.Settings.PromptForTask(Name, "Retrieval", "document");
         var queryEmbeddings = encoder.Encode(queries.Select(q => data.QueryTexts[q]).ToList(), batchSize, prompt: queryPrompt);
-        var textEmbeddings = encoder.Encode(distinctTexts, batchSize, prompt: documentPrompt);
+        var corpus = encoder.Encode(data.CorpusTexts, batchSize, prompt: documentPrompt); // each document once, whatever the number of queries
         var dimension = encoder.Dimension;
 
-        var corpus = new float[(long)corpusRows.Length * dimension];
-        for (var c = 0; c < corpusRows.Length; c++) Array.Copy(textEmbeddings, (long)corpusRows[c] * dimension, corpus, (long)c * dimension, dimension);
         var corpusIndex = data.CorpusIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index, StringComparer.Ordinal);
         var relevant = queries.Select(q => data.Relevant[data.QueryIds[q]].Select(id => corpusIndex[id]).ToHashSet()).ToList();
-        var perQuery = PerQueryMetrics(queryEmbeddings, corpus, dimension, fn, relevant, corpusChunkSize, queryChunkSize);
+        // Cosine always (so a sweep's objective on it exists whatever the model), and the model's own function.
+        var perQuery = new Dictionary<string, double[]>();
+        foreach (var fn in new[] { "cosine", modelFunction }.Distinct())
+            foreach (var (metric, values) in PerQueryMetrics(queryEmbeddings, corpus, dimension, fn, relevant, corpusChunkSize, queryChunkSize))
+                perQuery[metric] = values;
 
         IReadOnlyDictionary<string, double> Compute(IReadOnlyList<int> items) =>
             perQuery.ToDictionary(p => p.Key, p => items.Average(i => p.Value[i]));
 
-        return new EvaluationResult(Name, Compute(Enumerable.Range(0, queries.Count).ToArray()), $"{fn}_ndcg_at_{NdcgAt}",
+        return new EvaluationResult(Name, Compute(Enumerable.Range(0, queries.Count).ToArray()), $"{modelFunction}_ndcg_at_{NdcgAt}",
             GreaterIsBetter: true, new ItemMetrics(queries.Count, Compute));
     }
 
@@ -109,13 +107,23 @@ public sealed class InformationRetrievalEvaluator(
             {
                 var cCount = Math.Min(corpusChunkSize, documentCount - cStart);
                 using var documents = corpusPrepared.narrow(0, cStart, cCount);
-                using var scores = Score(queryPrepared, documents, fn).contiguous();
-                var values = scores.data<float>().ToArray();
-                for (var q = 0; q < qCount; q++)
+                using var scores = Score(queryPrepared, documents, fn);
+                // torch.topk picks the chunk's k best per query; every score tied with the k-th joins them, so the
+                // merge below can break ties by corpus order exactly. Managed work is O(k) per query and chunk.
+                var take = Math.Min(k, cCount);
+                var (topValues, _) = scores.topk(take, dim: 1);
+                using (topValues)
                 {
-                    var heap = heaps[qStart + q];
-                    for (var c = 0; c < cCount; c++)
+                    using var kth = topValues.select(1, take - 1).unsqueeze(1);
+                    using var keep = scores.ge(kth);
+                    using var positions = keep.nonzero().contiguous();
+                    var pairs = positions.data<long>().ToArray();
+                    using var flatScores = scores.contiguous();
+                    var values = flatScores.data<float>();
+                    for (var p = 0; p < pairs.Length; p += 2)
                     {
+                        var (q, c) = ((int)pairs[p], (int)pairs[p + 1]);
+                        var heap = heaps[qStart + q];
                         var candidate = (values[q * cCount + c], cStart + c);
                         if (heap.Count < k) heap.Enqueue(cStart + c, candidate);
                         else if (heap.TryPeek(out _, out var worst) && WorstFirst.Compare(candidate, worst) > 0)

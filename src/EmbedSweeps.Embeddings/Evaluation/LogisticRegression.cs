@@ -1,8 +1,9 @@
 namespace EmbedSweeps.Embeddings.Evaluation;
 
 /// <summary>
-/// Multinomial logistic regression as scikit-learn's <c>LogisticRegression()</c> defaults fit it:
-/// L2 penalty with C = 1 on the weights (not the intercepts), one weight vector per class, minimised
+/// Logistic regression as scikit-learn's <c>LogisticRegression()</c> defaults fit it: L2 penalty with C = 1 on the
+/// weights (not the intercepts), one weight vector per class (multinomial) — or, for two classes, a single vector
+/// for the second class against the first (binary, as scikit-learn does then), minimised
 /// by L-BFGS (history 10) for at most 100 iterations, stopping when the largest gradient component
 /// of the sample-averaged objective falls below 1e-4.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class LogisticRegression(double c = 1.0, int maxIterations = 100, 
         double Objective(double[] w, double[] gradient) =>
             LossAndGradient(w, gradient, inputs, targets, rows, regularisation);
 
-        weights = new double[Classes.Count * (features + 1)];
+        weights = new double[Vectors * (features + 1)];
         Iterations = Lbfgs.Minimise(Objective, weights, maxIterations, tolerance);
         return this;
     }
@@ -66,23 +67,37 @@ public sealed class LogisticRegression(double c = 1.0, int maxIterations = 100, 
         return predictions;
     }
 
+    /// <summary>A fitted weight: of class <paramref name="classIndex"/> (multinomial), or of the binary model's single vector (index 0).</summary>
     public double Weight(int classIndex, int feature) => weights[classIndex * (features + 1) + feature];
     public double Intercept(int classIndex) => weights[classIndex * (features + 1) + features];
 
+    // Two classes: one vector, whose logit is the second class's against a fixed 0 for the first (a sigmoid).
+    private int Vectors => Classes.Count == 2 ? 1 : Classes.Count;
+
     private void Logits(ReadOnlySpan<float> row, double[] logits)
     {
-        for (var k = 0; k < logits.Length; k++)
+        Span<double> values = row.Length <= 1024 ? stackalloc double[row.Length] : new double[row.Length];
+        for (var f = 0; f < row.Length; f++) values[f] = row[f];
+        Logits(weights, values, logits);
+    }
+
+    private void Logits(double[] w, ReadOnlySpan<double> row, double[] logits)
+    {
+        var binary = Classes.Count == 2;
+        if (binary) logits[0] = 0;
+        for (var v = 0; v < Vectors; v++)
         {
-            var offset = k * (features + 1);
-            var sum = weights[offset + features];
-            for (var f = 0; f < features; f++) sum += weights[offset + f] * row[f];
-            logits[k] = sum;
+            var offset = v * (features + 1);
+            var sum = w[offset + features];
+            for (var f = 0; f < features; f++) sum += w[offset + f] * row[f];
+            logits[binary ? 1 : v] = sum;
         }
     }
 
     private double LossAndGradient(double[] w, double[] gradient, double[] x, int[] y, int rows, double regularisation)
     {
         var classes = Classes.Count;
+        var binary = classes == 2;
         var stride = features + 1;
         Array.Clear(gradient);
         var logits = new double[classes];
@@ -90,28 +105,22 @@ public sealed class LogisticRegression(double c = 1.0, int maxIterations = 100, 
         for (var r = 0; r < rows; r++)
         {
             var row = x.AsSpan(r * features, features);
-            for (var k = 0; k < classes; k++)
-            {
-                var offset = k * stride;
-                var sum = w[offset + features];
-                for (var f = 0; f < features; f++) sum += w[offset + f] * row[f];
-                logits[k] = sum;
-            }
+            Logits(w, row, logits);
             var max = logits.Max();
             double normaliser = 0;
             for (var k = 0; k < classes; k++) normaliser += Math.Exp(logits[k] - max);
             loss += Math.Log(normaliser) + max - logits[y[r]];
-            for (var k = 0; k < classes; k++)
+            for (var k = binary ? 1 : 0; k < classes; k++)
             {
                 var error = Math.Exp(logits[k] - max) / normaliser - (k == y[r] ? 1 : 0);
-                var offset = k * stride;
+                var offset = (binary ? 0 : k) * stride;
                 for (var f = 0; f < features; f++) gradient[offset + f] += error * row[f];
                 gradient[offset + features] += error;
             }
         }
         loss /= rows;
         for (var i = 0; i < gradient.Length; i++) gradient[i] /= rows;
-        for (var k = 0; k < classes; k++)
+        for (var k = 0; k < Vectors; k++)
             for (var f = 0; f < features; f++)
             {
                 var index = k * stride + f;

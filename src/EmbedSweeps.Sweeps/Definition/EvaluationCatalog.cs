@@ -63,7 +63,7 @@ public static class EvaluationCatalog
             if (e.Data is not null) entry["data"] = e.Data;
             if (e.Label is not null) entry["name"] = e.Label;
             if (e.Dims is { Count: > 0 }) entry["dims"] = new System.Text.Json.Nodes.JsonArray(e.Dims.Select(d => (System.Text.Json.Nodes.JsonNode?)d).ToArray());
-            if (e.Protocol != DefaultProtocol) entry["protocol"] = e.Protocol;
+            if (e.Task is "banking77" or "classification") entry["protocol"] = e.Protocol;
             array.Add(entry);
         }
         return array.ToJsonString();

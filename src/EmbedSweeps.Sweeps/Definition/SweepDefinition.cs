@@ -28,8 +28,12 @@ public sealed record EvaluationSpec(string Task, string Split, string? Data = nu
     /// <summary>The prefix of this evaluation's metric names: <c>stsb_validation</c>, <c>banking77</c>, or the name given.</summary>
     public string Name => EvaluationCatalog.MetricPrefix(Task, Split, Data, Label, Protocol);
 
-    /// <summary>True when the spec is a built-in task with its defaults: trial settings then name it by its prefix alone.</summary>
-    public bool IsPlain => Task is "stsb" or "banking77" && Data is null && Label is null && Dims is null && Protocol == EvaluationCatalog.DefaultProtocol;
+    /// <summary>
+    /// True when the trial setting may name the evaluation by its prefix alone (STS-B with its defaults, the form trial
+    /// ids were first hashed over). Banking77 is always spelled out with its protocol: its default changed from MTEB
+    /// 1.x to 2.x sampling, and a resubmitted sweep must not mix the two under one trial id.
+    /// </summary>
+    public bool IsPlain => Task is "stsb" && Data is null && Label is null && Dims is null;
 }
 
 /// <summary>none, median_stopping or successive_halving (ASHA).</summary>

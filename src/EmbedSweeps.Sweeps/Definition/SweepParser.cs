@@ -94,8 +94,14 @@ public static partial class SweepParser
                 "stsb" => reader.Choice(entry["split"], "split", StsbSplits) ?? "validation",
                 "banking77" => reader.Choice(entry["split"], "split", ["test"]) ?? "test",
                 "mnli-retrieval" => reader.Choice(entry["split"], "split", ["validation_matched"]) ?? "validation_matched",
-                _ => reader.Text(entry["split"], "split") ?? "test",
+                "retrieval" or "classification" => reader.Text(entry["split"], "split") ?? "test",
+                _ => null,
             };
+            if (split is null)
+            {
+                if (entry["split"] is { } splitNode) reader.Report(splitNode, $"split applies to stsb, banking77, retrieval and classification, not to {task} (its data is one file).");
+                split = "test";
+            }
             var data = ParseEvaluationData(reader, entry, task, split, baseDirectory);
             var label = reader.Text(entry["name"], "name");
             if (label is not null && !MetricPrefixPattern().IsMatch(label))
@@ -141,6 +147,10 @@ public static partial class SweepParser
             foreach (var required in new[] { "corpus.jsonl", "queries.jsonl", Path.Combine("qrels", split + ".tsv") })
                 if (!File.Exists(Path.Combine(path, required)))
                     reader.Report(node, $"data '{text}': the BEIR folder has no {required}.");
+        if (task == "classification")
+            foreach (var file in new[] { "train", split })
+                if (!new[] { ".tsv", ".csv", ".jsonl", ".parquet" }.Any(extension => File.Exists(Path.Combine(path, file + extension))))
+                    reader.Report(node, $"data '{text}': the folder has no {file}.tsv (or .csv, .jsonl, .parquet) of text and label.");
         return path;
     }
 

@@ -36,4 +36,21 @@ public sealed class LogisticRegressionTests
         Assert.Equal(Sklearn.f1_macro, macro, 12);
         Assert.Equal(Sklearn.f1_weighted, weighted, 12);
     }
+
+    private sealed record BinaryFixture(int dim, float[] x_train, string[] y_train, float[] x_test, string[] classes,
+        double[] coef, double[] intercept, string[] predicted, double[] probabilities);
+
+    [Fact]
+    public void TwoClassesFitOneVectorAsScikitLearnDoes()
+    {
+        var sklearn = JsonSerializer.Deserialize<BinaryFixture>(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "binary_logistic_regression.json")))!;
+        var model = new LogisticRegression().Fit(sklearn.x_train, sklearn.dim, sklearn.y_train);
+
+        Assert.Equal(sklearn.classes, model.Classes);
+        Assert.Equal(sklearn.predicted, model.Predict(sklearn.x_test));
+        Assert.True(model.PredictProbabilities(sklearn.x_test).Zip(sklearn.probabilities, (a, b) => Math.Abs(a - b)).Max() < 1e-3);
+        Assert.Equal(sklearn.intercept[0], model.Intercept(0), 2e-3);
+        for (var f = 0; f < sklearn.dim; f++) Assert.Equal(sklearn.coef[f], model.Weight(0, f), 2e-3);
+    }
 }
