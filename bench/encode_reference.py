@@ -9,6 +9,7 @@ Prints JSON like the C# benchmark: median seconds, sentences/s, tokens/s, peak R
 """
 import argparse
 import json
+import re
 import os
 import resource
 import statistics
@@ -157,12 +158,25 @@ def main():
     median = statistics.median(times)
     tokens = sum(map(len, encoded))
     print(json.dumps({
-        "benchmark": "encode", "implementation": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(),
+        "benchmark": "encode", "implementation": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "blas": blas_info(),
         "texts": len(texts), "tokens": tokens, "batch_size": args.batch_size, "max_seq_length": max_length,
         "runs": len(times), "median_seconds": round(median, 4),
         "sentences_per_second": round(len(texts) / median, 1), "tokens_per_second": round(tokens / median, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }, indent=2))
+
+
+def blas_info():
+    """Which BLAS this PyTorch calls, as torch.__config__ states it (BLAS_INFO=generic: the system's libblas.so.3) and as
+    the process loaded it (/proc/self/maps: Debian's alternatives pick reference BLAS or OpenBLAS); speed depends on it."""
+    config = torch.__config__.show()
+    build = sorted(set(re.findall(r"\b(?:BLAS|LAPACK)_INFO=\w+", config)))
+    try:
+        with open("/proc/self/maps") as maps:
+            loaded = sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1].lower() or "lapack" in line.split()[-1].lower()})
+    except OSError:
+        loaded = []
+    return {"build": build, "loaded": loaded}
 
 
 if __name__ == "__main__":

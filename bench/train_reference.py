@@ -9,6 +9,7 @@ Tokenization happens before the clock starts. Prints JSON: median step, pairs/s,
 """
 import argparse
 import json
+import re
 import os
 import random
 import resource
@@ -83,12 +84,25 @@ def main():
             tokens.append(token_count)
     median = statistics.median(times)
     print(json.dumps({
-        "benchmark": "train", "implementation": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(),
+        "benchmark": "train", "implementation": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "blas": blas_info(),
         "loss": "mnrl", "batch_size": args.batch_size, "max_seq_length": args.max_seq_length, "timed_steps": len(times),
         "median_step_seconds": round(median, 4), "pairs_per_second": round(args.batch_size / median, 2),
         "tokens_per_second": round(statistics.mean(tokens) / median, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }, indent=2))
+
+
+def blas_info():
+    """Which BLAS this PyTorch calls, as torch.__config__ states it (BLAS_INFO=generic: the system's libblas.so.3) and as
+    the process loaded it (/proc/self/maps: Debian's alternatives pick reference BLAS or OpenBLAS); speed depends on it."""
+    config = torch.__config__.show()
+    build = sorted(set(re.findall(r"\b(?:BLAS|LAPACK)_INFO=\w+", config)))
+    try:
+        with open("/proc/self/maps") as maps:
+            loaded = sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1].lower() or "lapack" in line.split()[-1].lower()})
+    except OSError:
+        loaded = []
+    return {"build": build, "loaded": loaded}
 
 
 if __name__ == "__main__":
