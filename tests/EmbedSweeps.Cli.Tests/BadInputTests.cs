@@ -21,6 +21,19 @@ public sealed class BadInputTests
     public void AnUnknownTaskListsTheValidOnes() =>
         AssertClearError(CliRunner.Run("eval", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--task", "glue"), "glue", "stsb, banking77");
 
+    [Theory]
+    [InlineData("--task", "stsb", "--data", "x.tsv", "built in and takes no data")]
+    [InlineData("--task", "sts", "--data", "x.tsv", "--protocol", "mteb-v1", "--protocol applies")]
+    [InlineData("--task", "sts", "--data", "x.tsv", "--split", "validation", "--split applies")]
+    [InlineData("--task", "stsb", "--split", "train", "no such split")]
+    [InlineData("--task", "stsb", "--truncate-dim", "abc", "whole number")]
+    [InlineData("--task", "stsb", "--name", "My Docs!", "lower-case")]
+    public void EvalNeverQuietlyIgnoresAnOption(params string[] argumentsThenFragment)
+    {
+        var arguments = new[] { "eval", "--model", "sentence-transformers/all-MiniLM-L6-v2" }.Concat(argumentsThenFragment[..^1]).ToArray();
+        AssertClearError(CliRunner.Run(arguments), argumentsThenFragment[^1]);
+    }
+
     [Fact]
     public void AnEmptyInputFileIsRefused()
     {

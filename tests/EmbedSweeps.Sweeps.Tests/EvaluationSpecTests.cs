@@ -21,7 +21,8 @@ public sealed class EvaluationSpecTests
     {
         var folder = Directory.CreateTempSubdirectory("embedsweeps-eval-spec-").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "docs", "qrels"));
-        foreach (var file in new[] { "docs/corpus.jsonl", "docs/queries.jsonl", "docs/qrels/test.tsv", "pairs.tsv" }) File.WriteAllText(Path.Combine(folder, file), "");
+        foreach (var file in new[] { "docs/corpus.jsonl", "docs/queries.jsonl", "docs/qrels/test.tsv" }) File.WriteAllText(Path.Combine(folder, file), "");
+        File.WriteAllText(Path.Combine(folder, "pairs.tsv"), "sentence1\tsentence2\tlabel\na\tb\t1\n");
         return folder;
     }
 
@@ -68,11 +69,21 @@ public sealed class EvaluationSpecTests
             """, "stsb_validation_spearman_cosine")));
         var problems = error.Problems.Select(p => p.ToString()).ToList();
         Assert.Contains(problems, p => p.Contains(":8:") && p.Contains("no-such.tsv") && p.Contains("no such file"));
-        Assert.Contains(problems, p => p.Contains(":9:") && p.Contains("no such folder"));
+        Assert.Contains(problems, p => p.Contains(":9:") && p.Contains("is a file; task retrieval needs a folder"));
         Assert.Contains(problems, p => p.Contains(":10:") && p.Contains("needs data"));
         Assert.Contains(problems, p => p.Contains(":11:") && p.Contains("takes no data"));
         Assert.Contains(problems, p => p.Contains(":11:") && p.Contains("protocol applies to classification"));
         Assert.Contains(problems, p => p.Contains(":12:") && p.Contains("split applies to"));
+    }
+
+    [Fact]
+    public void AFileWithoutTheTasksColumnsIsAProblemBeforeAnyTraining()
+    {
+        var folder = Folder();
+        var problems = Assert.Throws<SweepValidationException>(() => ParseIn(folder, SweepWith("""
+              - { task: sts, data: pairs.tsv }
+            """, "pairs_spearman_cosine"))).Problems;
+        Assert.Contains(problems, p => p.Message.Contains("has no column(s) score"));
     }
 
     [Fact]

@@ -23,8 +23,8 @@ internal static class EvalCommand
         };
         var split = new Option<string?>("--split") { Description = "STS-B: validation (default) or test. Banking77: test. Retrieval: the qrels file (default test). Classification: the test file's name (default test)." };
         var name = new Option<string?>("--name") { Description = "Prefix of the metric names (default: the task, or the data's file or folder name)." };
-        var truncateDim = new Option<int?>("--truncate-dim") { Description = "Evaluate the first N values of each embedding (Matryoshka); metrics are named NAME_dimN_METRIC." };
-        var protocol = new Option<string>("--protocol") { Description = $"MTEB protocol of classification tasks: {string.Join(" (default), ", MtebProtocols.Names)}.", DefaultValueFactory = _ => MtebProtocols.Default };
+        var truncateDim = new Option<string?>("--truncate-dim") { Description = "Evaluate the first N values of each embedding (Matryoshka); metrics are named NAME_dimN_METRIC." };
+        var protocol = new Option<string?>("--protocol") { Description = $"MTEB protocol of classification tasks (banking77, classification): {string.Join(" (default), ", MtebProtocols.Names)}." };
         var json = new Option<string?>("--json") { Description = "Also write the metrics, their intervals (KEY_ci_low, KEY_ci_high) and the time to this JSON file." };
         var batchSize = CommonOptions.BatchSize();
         var device = CommonOptions.Device();
@@ -36,8 +36,14 @@ internal static class EvalCommand
         {
             var jsonPath = result.GetValue(json);
             if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
-            var request = new EvaluationRequest(result.GetValue(task)!.ToLowerInvariant(), result.GetValue(data), result.GetValue(split), result.GetValue(name),
-                result.GetValue(truncateDim) is { } dimension ? [dimension] : null, MtebProtocols.Parse(result.GetValue(protocol)!));
+            var taskName = result.GetValue(task)!.ToLowerInvariant();
+            int? dimension = result.GetValue(truncateDim) is { } text
+                ? int.TryParse(text, out var parsed) && parsed > 0 ? parsed : throw new EmbedSweepsException($"--truncate-dim {text}: must be a whole number of dimensions, such as 128.")
+                : null;
+            if (result.GetValue(protocol) is not null && taskName is not ("banking77" or "classification"))
+                throw new EmbedSweepsException($"--protocol applies to the classification tasks (banking77, classification), not to {taskName}.");
+            var request = new EvaluationRequest(taskName, result.GetValue(data), result.GetValue(split), result.GetValue(name),
+                dimension is { } d ? [d] : null, MtebProtocols.Parse(result.GetValue(protocol) ?? MtebProtocols.Default));
             var evaluator = EvaluationTasks.Create(request, Runtime.Datasets, result.GetValue(batchSize));
             var modelName = result.GetValue(model)!;
             using var encoder = CommonOptions.LoadEncoder(modelName, result.GetValue(device)!);

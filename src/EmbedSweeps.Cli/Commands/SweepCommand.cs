@@ -21,7 +21,7 @@ internal static class SweepCommand
             var trials = SweepExpansion.InitialTrials(sweep);
             Console.WriteLine(sweep.Method == SearchMethod.Bayes
                 ? $"valid: up to {sweep.Limits.MaxTrials} trials (bayes: {trials.Count} random start-up trials, then TPE suggestions)"
-                : $"valid: {trials.Count} trials");
+                : $"valid: {trials.Count} trial{(trials.Count == 1 ? "" : "s")}");
             return Task.FromResult(CommandLine.Success);
         }));
 

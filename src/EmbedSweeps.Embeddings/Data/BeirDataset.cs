@@ -61,7 +61,7 @@ public sealed record BeirDataset(
             }
             catch (JsonException e)
             {
-                throw new EmbedSweepsException($"{path}:{line}: not a JSON object ({e.Message}).");
+                throw new EmbedSweepsException($"{path}:{line}:{e.BytePositionInLine + 1}: not valid JSON.");
             }
             if (root.ValueKind != JsonValueKind.Object) throw new EmbedSweepsException($"{path}:{line}: not a JSON object.");
             var id = Field(root, "_id", path, line, required: true)!;

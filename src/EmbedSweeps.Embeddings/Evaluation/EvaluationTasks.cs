@@ -30,8 +30,7 @@ public static class EvaluationTasks
     {
         var name = MetricPrefix(request);
         var task = request.Task.ToLowerInvariant();
-        if (OnUserData.Contains(task) && request.Data is null)
-            throw new EmbedSweepsException($"task {task}: needs data (--data PATH, or data: in the sweep file).");
+        Check(request, task, name);
         ISentenceEvaluator evaluator = task switch
         {
             "stsb" => new EmbeddingSimilarityEvaluator(name, EvaluationData.StsbPairs(datasets.Resolve("stsb"), request.Split ?? "validation"), batchSize),
@@ -47,6 +46,34 @@ public static class EvaluationTasks
             _ => throw new EmbedSweepsException($"task {request.Task}: unknown (valid: {string.Join(", ", Names)})."),
         };
         return request.Dims is { Count: > 0 } dims ? new MatryoshkaEvaluator(evaluator, dims) : evaluator;
+    }
+
+    // The same rules as a sweep file's evaluation entries, so eval never quietly ignores an option.
+    private static void Check(EvaluationRequest request, string task, string name)
+    {
+        if (!Names.Contains(task)) throw new EmbedSweepsException($"task {request.Task}: unknown (valid: {string.Join(", ", Names)}).");
+        if (OnUserData.Contains(task) && request.Data is null)
+            throw new EmbedSweepsException($"task {task}: needs data (--data PATH, or data: in the sweep file).");
+        if (BuiltIn.Contains(task) && request.Data is not null)
+            throw new EmbedSweepsException($"task {task} is built in and takes no data; for your own data use --task sts, retrieval, triplet, pair-classification or classification.");
+        if (request.Split is { } split)
+        {
+            var valid = task switch
+            {
+                "stsb" => split is "validation" or "test",
+                "banking77" => split == "test",
+                MnliRetrieval.TaskName => split == "validation_matched",
+                "retrieval" or "classification" => true,
+                _ => false,
+            };
+            if (!valid)
+                throw new EmbedSweepsException(task is "sts" or "pair-classification" or "triplet"
+                    ? $"--split applies to stsb, banking77, retrieval and classification, not to {task} (its data is one file)."
+                    : $"--split {split}: {task} has no such split (stsb: validation or test; banking77: test; mnli-retrieval: validation_matched).");
+        }
+        if (request.Name is not null && !System.Text.RegularExpressions.Regex.IsMatch(request.Name, "^[a-z][a-z0-9_]{0,62}$"))
+            throw new EmbedSweepsException($"--name {request.Name}: must be lower-case letters, digits and '_', starting with a letter (it prefixes metric names).");
+        _ = name;
     }
 
     private static FewShotClassificationEvaluator Banking77(EvaluationRequest request, DatasetResolver datasets, string name, int batchSize)

@@ -59,7 +59,8 @@ public static class EvaluationCatalog
         var array = new System.Text.Json.Nodes.JsonArray();
         foreach (var e in evaluations)
         {
-            var entry = new System.Text.Json.Nodes.JsonObject { ["task"] = e.Task, ["split"] = e.Split };
+            var entry = new System.Text.Json.Nodes.JsonObject { ["task"] = e.Task };
+            if (e.Task is not ("sts" or "pair-classification" or "triplet")) entry["split"] = e.Split; // one-file tasks have none
             if (e.Data is not null) entry["data"] = e.Data;
             if (e.Label is not null) entry["name"] = e.Label;
             if (e.Dims is { Count: > 0 }) entry["dims"] = new System.Text.Json.Nodes.JsonArray(e.Dims.Select(d => (System.Text.Json.Nodes.JsonNode?)d).ToArray());

@@ -114,7 +114,7 @@ public static partial class SweepParser
             if (entry["protocol"] is { } protocolNode && task is not ("banking77" or "classification"))
                 reader.Report(protocolNode, $"protocol applies to classification tasks (banking77, classification), not to {task}.");
             var spec = new EvaluationSpec(task, split, data, label, dims, protocol);
-            if (result.Any(r => r.Name == spec.Name)) reader.Report(item, $"two evaluations would both name their metrics {spec.Name}_…; give one a different name:.");
+            if (result.Any(r => r.Name == spec.Name)) reader.Report(item, $"two evaluations would both name their metrics {spec.Name}_…; give one of them a different name.");
             else result.Add(spec);
         }
         return result;
@@ -140,9 +140,14 @@ public static partial class SweepParser
         var folder = task is "retrieval" or "classification";
         if (folder ? !Directory.Exists(path) : !File.Exists(path))
         {
-            reader.Report(node, $"data '{text}': no such {(folder ? "folder" : "file")} ({path}).");
+            var wrongKind = folder ? File.Exists(path) : Directory.Exists(path);
+            reader.Report(node, wrongKind
+                ? $"data '{text}' is a {(folder ? "file" : "folder")}; task {task} needs a {(folder ? "folder" : "file")} ({path})."
+                : $"data '{text}': no such {(folder ? "folder" : "file")} ({path}).");
             return null;
         }
+        if (!folder && RequiredColumns(task) is { } columns && MissingColumns(path, columns) is { Count: > 0 } missing)
+            reader.Report(node, $"data '{text}': has no column(s) {string.Join(", ", missing)}; task {task} needs {string.Join(", ", columns)}.");
         if (task == "retrieval")
             foreach (var required in new[] { "corpus.jsonl", "queries.jsonl", Path.Combine("qrels", split + ".tsv") })
                 if (!File.Exists(Path.Combine(path, required)))
@@ -152,6 +157,37 @@ public static partial class SweepParser
                 if (!new[] { ".tsv", ".csv", ".jsonl", ".parquet" }.Any(extension => File.Exists(Path.Combine(path, file + extension))))
                     reader.Report(node, $"data '{text}': the folder has no {file}.tsv (or .csv, .jsonl, .parquet) of text and label.");
         return path;
+    }
+
+    private static string[]? RequiredColumns(string task) => task switch
+    {
+        "sts" => ["sentence1", "sentence2", "score"],
+        "pair-classification" => ["sentence1", "sentence2", "label"],
+        "triplet" => ["anchor", "positive", "negative"],
+        _ => null,
+    };
+
+    // The columns a .tsv/.csv header or the first .jsonl object names (Parquet is checked when read).
+    private static List<string> MissingColumns(string path, string[] required)
+    {
+        try
+        {
+            var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+            if (first is null) return [.. required];
+            IEnumerable<string> names = Path.GetExtension(path).ToLowerInvariant() switch
+            {
+                ".tsv" => first.TrimEnd('\r').Split('\t'),
+                ".csv" => first.TrimEnd('\r').Split(',').Select(n => n.Trim().Trim('"')),
+                ".jsonl" => System.Text.Json.JsonDocument.Parse(first).RootElement.EnumerateObject().Select(p => p.Name).ToList(),
+                _ => required,
+            };
+            var present = names.ToHashSet();
+            return required.Where(c => !present.Contains(c)).ToList();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or IOException)
+        {
+            return []; // the worker's reader reports a malformed file with its line
+        }
     }
 
     private static List<int>? ParseDims(NodeReader reader, YamlNode? node)
