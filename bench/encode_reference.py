@@ -9,7 +9,6 @@ Prints JSON like the C# benchmark: median seconds, sentences/s, tokens/s, peak R
 """
 import argparse
 import json
-import re
 import os
 import resource
 import statistics
@@ -19,6 +18,8 @@ import unicodedata
 
 import numpy as np
 import torch
+
+from blas_info import blas_info
 
 
 def load_safetensors(path):
@@ -165,18 +166,6 @@ def main():
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }, indent=2))
 
-
-def blas_info():
-    """Which BLAS this PyTorch calls, as torch.__config__ states it (BLAS_INFO=generic: the system's libblas.so.3) and as
-    the process loaded it (/proc/self/maps: Debian's alternatives pick reference BLAS or OpenBLAS); speed depends on it."""
-    config = torch.__config__.show()
-    build = sorted(set(re.findall(r"\b(?:BLAS|LAPACK)_INFO=\w+", config)))
-    try:
-        with open("/proc/self/maps") as maps:
-            loaded = sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1].lower() or "lapack" in line.split()[-1].lower()})
-    except OSError:
-        loaded = []
-    return {"build": build, "loaded": loaded}
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ public static class EvaluationTasks
     {
         var name = MetricPrefix(request);
         var task = request.Task.ToLowerInvariant();
-        Check(request, task, name);
+        Check(request, task);
         ISentenceEvaluator evaluator = task switch
         {
             "stsb" => new EmbeddingSimilarityEvaluator(name, EvaluationData.StsbPairs(datasets.Resolve("stsb"), request.Split ?? "validation"), batchSize),
@@ -49,7 +49,7 @@ public static class EvaluationTasks
     }
 
     // The same rules as a sweep file's evaluation entries, so eval never quietly ignores an option.
-    private static void Check(EvaluationRequest request, string task, string name)
+    private static void Check(EvaluationRequest request, string task)
     {
         if (!Names.Contains(task)) throw new EmbedSweepsException($"task {request.Task}: unknown (valid: {string.Join(", ", Names)}).");
         if (OnUserData.Contains(task) && request.Data is null)
@@ -73,7 +73,6 @@ public static class EvaluationTasks
         }
         if (request.Name is not null && !System.Text.RegularExpressions.Regex.IsMatch(request.Name, "^[a-z][a-z0-9_]{0,62}$"))
             throw new EmbedSweepsException($"--name {request.Name}: must be lower-case letters, digits and '_', starting with a letter (it prefixes metric names).");
-        _ = name;
     }
 
     private static FewShotClassificationEvaluator Banking77(EvaluationRequest request, DatasetResolver datasets, string name, int batchSize)
