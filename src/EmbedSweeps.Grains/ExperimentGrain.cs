@@ -53,6 +53,7 @@ public sealed class ExperimentGrain(
         state.State = state.State with
         {
             Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = state.State.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
+            SearchExhausted = false, // a changed file may hold a larger space
             Trials = [.. baselines, .. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
         };
         await state.WriteStateAsync();
@@ -121,7 +122,7 @@ public sealed class ExperimentGrain(
                 Update(next.TrialId, t => t with { Status = snapshot.Status });
             }
         }
-        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials))
+        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted))
         {
             state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
             await UnregisterAsync();
@@ -129,21 +130,37 @@ public sealed class ExperimentGrain(
         await state.WriteStateAsync();
     }
 
-    // Bayes: one more trial from the TPE, with the running ones as constant liars.
+    // Bayes: one more trial from the TPE, with the running ones as constant liars; null when the budget is spent or the
+    // space holds no configuration not yet tried (the sweep then completes instead of waiting for one forever).
     private async Task<ExperimentTrial?> SuggestAsync(SweepDefinition definition)
     {
-        if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials) return null;
-        var finished = state.State.Trials.Where(t => !t.Baseline && t.Objective is not null && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
-            .Select(t => new Observation(TrialConfigs.FromParametersJson(t.ParametersJson, definition), t.Objective!.Value)).ToList();
+        if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted) return null;
+        var finished = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
+            .Select(t => Observe(t, definition)).OfType<Observation>().ToList();
         var running = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)
             .Select(t => TrialConfigs.FromParametersJson(t.ParametersJson, definition)).ToList();
         var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
         var trial = tpe.Suggest(Searched, finished, running);
-        if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null;
+        if (trial is null || state.State.Trials.Any(t => t.TrialId == trial.Id))
+        {
+            logger.LogInformation("Sweep {Sweep}: the search space holds no configuration not yet tried; {Count} trials in all", Name, Searched);
+            state.State = state.State with { SearchExhausted = true };
+            return null;
+        }
         await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Resources.TrialsPerGpu, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
         state.State = state.State with { Trials = [.. state.State.Trials, entry] };
         return entry;
+    }
+
+    // A finished trial as the TPE sees it: a completed one by its final value; one stopped early by its last
+    // intermediate value and the step it reached (Optuna ranks pruned trials so). Null when it has no value at all.
+    private Observation? Observe(ExperimentTrial trial, SweepDefinition definition)
+    {
+        var config = TrialConfigs.FromParametersJson(trial.ParametersJson, definition);
+        if (trial.Status == TrialStatus.Succeeded) return trial.Objective is { } value ? new Observation(config, value) : null;
+        var last = state.State.Reports.Where(r => r.TrialId == trial.TrialId).MaxBy(r => r.Step);
+        return last is not null ? new Observation(config, last.Value, last.Step) : trial.Objective is { } objective ? new Observation(config, objective, 0) : null;
     }
 
     public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective)

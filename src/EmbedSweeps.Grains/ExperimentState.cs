@@ -13,6 +13,8 @@ public sealed record ExperimentState
     [Id(4)] public List<ReportRecord> Reports { get; init; } = [];
     [Id(5)] public DateTimeOffset? SubmittedAt { get; init; }
     [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Bayes: the TPE found no configuration left to try (a finite space smaller than max_trials).</summary>
+    [Id(7)] public bool SearchExhausted { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ReportRecord")]

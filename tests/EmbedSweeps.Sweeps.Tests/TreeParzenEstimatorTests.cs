@@ -28,7 +28,7 @@ public sealed class TreeParzenEstimatorTests
         var finished = new List<Observation>();
         for (var i = 0; i < count; i++)
         {
-            var trial = tpe.Suggest(i, finished, []);
+            var trial = tpe.Suggest(i, finished, [])!;
             finished.Add(new Observation(trial, Objective(trial)));
         }
         return finished;
@@ -57,11 +57,60 @@ public sealed class TreeParzenEstimatorTests
         var tpe = new TreeParzenEstimator(Sweep, startupTrials: 5);
         var finished = Run(12, 5);
         var running = new List<TrialConfig>();
-        for (var i = 0; i < 8; i++) running.Add(tpe.Suggest(12 + i, finished, running));
+        for (var i = 0; i < 8; i++) running.Add(tpe.Suggest(12 + i, finished, running)!);
 
         Assert.Equal(8, running.Select(r => r.Id).Distinct().Count());
         Assert.DoesNotContain(running, r => finished.Any(f => f.Trial.Id == r.Id));
         var rates = running.Select(r => Math.Log10((double)r.Parameters["learning_rate"])).Order().ToList();
         Assert.True(rates[^1] - rates[0] > 0.05, "parallel suggestions should not pile onto one point");
+    }
+
+    [Fact]
+    public void GammaIsOptunasDefault()
+    {
+        Assert.Equal(1, TreeParzenEstimator.GoodCount(1));
+        Assert.Equal(1, TreeParzenEstimator.GoodCount(10));
+        Assert.Equal(2, TreeParzenEstimator.GoodCount(11));
+        Assert.Equal(25, TreeParzenEstimator.GoodCount(1000));
+    }
+
+    [Fact]
+    public void TrialsStoppedEarlyRankBehindCompletedOnesByStepReachedThenValue()
+    {
+        // Twenty finished trials, so the good group holds two (γ = ⌈0.1·20⌉). The stopped trials' intermediate values
+        // are higher than any final one, but they are not final values: completed trials rank first.
+        var all = Run(20, 20);
+        var completed = all.Take(17).Select((o, i) => o with { Value = 0.1 + 0.01 * i }).ToList();
+        var farther = all[17] with { Value = 0.95, StoppedAtStep = 300 };
+        var earlier = all[18] with { Value = 0.99, StoppedAtStep = 100 };
+        var worse = all[19] with { Value = 0.90, StoppedAtStep = 300 };
+        var (good, bad) = TreeParzenEstimator.Split([.. completed, farther, earlier, worse], Goal.Maximize);
+        Assert.Equal([completed[16].Trial.Id, completed[15].Trial.Id], good.Select(t => t.Id));
+
+        // With fewer completed trials than γ, the stopped ones that went farther fill the rest, by value within a step.
+        var (fewGood, _) = TreeParzenEstimator.Split([completed[0], earlier, worse, farther, .. completed.Skip(1).Take(16)], Goal.Maximize);
+        Assert.Equal(2, fewGood.Count);
+        var onlyOne = new List<Observation> { completed[0], earlier, worse, farther };
+        onlyOne.AddRange(Enumerable.Range(0, 16).Select(i => all[i] with { Value = 0.5, StoppedAtStep = 50 }));
+        var (mixed, _) = TreeParzenEstimator.Split(onlyOne, Goal.Maximize);
+        Assert.Equal([completed[0].Trial.Id, farther.Trial.Id], mixed.Select(t => t.Id));
+        Assert.Contains(earlier.Trial, bad.Concat(TreeParzenEstimator.Split(onlyOne, Goal.Maximize).Bad));
+    }
+
+    [Fact]
+    public void MinimizeFindsTheMinimum()
+    {
+        var minimize = Sweep with { Objective = Sweep.Objective with { Goal = Goal.Minimize } };
+        var tpe = new TreeParzenEstimator(minimize, 10);
+        var finished = new List<Observation>();
+        for (var i = 0; i < 40; i++)
+        {
+            var trial = tpe.Suggest(i, finished, [])!;
+            finished.Add(new Observation(trial, -Objective(trial)));
+        }
+        var randomBest = finished.Take(10).Min(o => o.Value);
+        var tpeBest = finished.Skip(10).Min(o => o.Value);
+        Assert.True(tpeBest < randomBest, $"TPE best {tpeBest:F3} vs random best {randomBest:F3}");
+        Assert.True(tpeBest < -0.2, $"TPE best {tpeBest:F3}: should be near the optimum -0.3");
     }
 }

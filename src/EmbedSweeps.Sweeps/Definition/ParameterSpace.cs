@@ -30,6 +30,7 @@ public sealed record DistributionParameter(string Name, DistributionKind Kind, d
     {
         DistributionKind.Uniform => (object)(Min + random.NextDouble() * (Max - Min)),
         DistributionKind.LogUniform => (object)Math.Exp(Math.Log(Min) + random.NextDouble() * (Math.Log(Max) - Math.Log(Min))),
-        _ => (object)(long)Math.Floor(Min + random.NextDouble() * (Max - Min + 1)), // boxed as a whole number, not widened to double
+        // Boxed as a whole number, not widened to double; both bounds are included.
+        _ => (object)Math.Clamp((long)Math.Floor(Min + random.NextDouble() * (Max - Min + 1)), (long)Math.Ceiling(Min), (long)Math.Floor(Max)),
     };
 }

@@ -4,11 +4,18 @@ public enum SearchMethod { Grid, Random, Bayes }
 
 public enum Goal { Maximize, Minimize }
 
-/// <summary>The metric to rank trials by, and whether higher is better.</summary>
+/// <summary>
+/// The metric to rank trials by, and whether higher is better. A NaN value is a failed evaluation (a model whose
+/// embeddings are constant or not finite has no correlation): it ranks below every number, for either goal.
+/// </summary>
 public sealed record Objective(string Metric, Goal Goal)
 {
-    /// <summary>True when <paramref name="a"/> is strictly better than <paramref name="b"/>.</summary>
-    public bool IsBetter(double a, double b) => Goal == Goal.Maximize ? a > b : a < b;
+    /// <summary>True when <paramref name="a"/> is strictly better than <paramref name="b"/>; a number beats NaN, NaN beats nothing.</summary>
+    public bool IsBetter(double a, double b) =>
+        !double.IsNaN(a) && (double.IsNaN(b) || (Goal == Goal.Maximize ? a > b : a < b));
+
+    /// <summary>Orders values best first, NaN last.</summary>
+    public IComparer<double> BestFirst => Comparer<double>.Create((a, b) => IsBetter(a, b) ? -1 : IsBetter(b, a) ? 1 : 0);
 }
 
 /// <summary>Where the training examples come from.</summary>

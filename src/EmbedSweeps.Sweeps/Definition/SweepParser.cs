@@ -285,8 +285,23 @@ public static partial class SweepParser
             reader.Report(mapping["distribution"]!, $"{setting.Name} is a whole number; use distribution: int_uniform.");
         if (setting.Type == TrialSettings.ValueType.Number && kind == "int_uniform")
             reader.Report(mapping["distribution"]!, $"{setting.Name} is a real number; use uniform or log_uniform.");
+        var valid = true;
         foreach (var (bound, key) in new[] { (min.Value, "min"), (max.Value, "max") })
-            if (setting.Check(setting.Type == TrialSettings.ValueType.Integer ? (long)bound : bound) is { } problem) reader.Report(mapping[key]!, problem);
+        {
+            // int_uniform draws whole numbers between its bounds, so the bounds are whole numbers too (a fractional one
+            // used to be truncated, and min: -0.5 drew -1 for warmup_steps).
+            if (kind == "int_uniform" && bound != Math.Floor(bound))
+            {
+                reader.Report(mapping[key]!, $"{setting.Name}.{key} {bound.ToString(System.Globalization.CultureInfo.InvariantCulture)}: int_uniform bounds are whole numbers (both are included).");
+                valid = false;
+            }
+            else if (setting.Check(bound) is { } problem)
+            {
+                reader.Report(mapping[key]!, problem);
+                valid = false;
+            }
+        }
+        if (!valid) return null;
         return new DistributionParameter(setting.Name, kind switch { "uniform" => DistributionKind.Uniform, "log_uniform" => DistributionKind.LogUniform, _ => DistributionKind.IntUniform },
             min.Value, max.Value);
     }

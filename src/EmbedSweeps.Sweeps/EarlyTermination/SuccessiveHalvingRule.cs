@@ -29,7 +29,7 @@ public sealed class SuccessiveHalvingRule(Objective objective, int minSteps, int
             .ToList();
         var mine = atRung.Single(p => p.Trial == trialId).Value!.Value;
         var kept = Math.Max(1, atRung.Count / reductionFactor);
-        var ordered = atRung.Select(p => p.Value!.Value).OrderBy(v => v, Comparer<double>.Create((a, b) => objective.IsBetter(a, b) ? -1 : objective.IsBetter(b, a) ? 1 : 0)).ToList();
+        var ordered = atRung.Select(p => p.Value!.Value).Order(objective.BestFirst).ToList(); // NaN (a failed evaluation) last
         var cutOff = ordered[kept - 1];
         return objective.IsBetter(cutOff, mine);
     }

@@ -2,35 +2,46 @@ using EmbedSweeps.Sweeps.Definition;
 
 namespace EmbedSweeps.Sweeps.Expansion;
 
-/// <summary>A finished trial's configuration and objective value.</summary>
-public sealed record Observation(TrialConfig Trial, double Value);
+/// <summary>
+/// A finished trial's configuration and objective value. <see cref="StoppedAtStep"/> is set for a trial that early
+/// termination stopped: <see cref="Value"/> is then its last intermediate value, at that step, not a final one.
+/// </summary>
+public sealed record Observation(TrialConfig Trial, double Value, int? StoppedAtStep = null);
 
 /// <summary>
-/// Bayesian search by a Tree-structured Parzen Estimator (Bergstra et al., 2011), as in Optuna and
-/// Hyperopt: split the finished trials into the best γ and the rest, model each parameter's density
-/// in both groups (Parzen windows for numbers, smoothed counts for categories) and pick, among
-/// candidates drawn from the good density, the one that maximises l(x)/g(x).
-/// Trials still running join the bad group with the worst value seen (the "constant liar"), so
-/// parallel suggestions spread out instead of piling onto the same point, and no suggestion ever
-/// repeats a configuration that is finished, running or already suggested.
+/// Bayesian search by a Tree-structured Parzen Estimator (Bergstra et al., 2011), as in Optuna's TPESampler
+/// (independent sampling): split the finished trials into the best few and the rest, model each parameter's density
+/// in both groups (Parzen windows for numbers, smoothed counts for categories) and pick, among candidates drawn from
+/// the good density, the one that maximises l(x)/g(x).
+/// <list type="bullet">
+/// <item>The split follows Optuna's <c>_split_trials</c>: completed trials ranked by value fill the good group first;
+/// trials stopped early come after every completed one, ranked by the step they reached (further is better) and then
+/// by their last intermediate value — never as if that value were final. A trial whose value is NaN is left out, as
+/// Optuna leaves out failed trials.</item>
+/// <item>γ, the size of the good group, is Optuna's <c>default_gamma</c>: min(⌈0.1·n⌉, 25) of n finished trials.</item>
+/// <item>Running trials join the bad group (Optuna's <c>constant_liar</c>), so parallel suggestions spread out.</item>
+/// <item>No suggestion repeats a configuration that is finished, running or already suggested; when a finite space
+/// has none left, <see cref="Suggest"/> returns null and the search is over.</item>
+/// </list>
 /// </summary>
-public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials = 10, int candidates = 24, double gamma = 0.25)
+public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials = 10, int candidates = 24)
 {
-    /// <summary>The configuration for the <paramref name="index"/>-th trial of the sweep (deterministic given the inputs).</summary>
-    public TrialConfig Suggest(int index, IReadOnlyList<Observation> finished, IReadOnlyList<TrialConfig> running)
+    /// <summary>Optuna's <c>default_gamma</c>: how many of <paramref name="finished"/> trials form the good group.</summary>
+    public static int GoodCount(int finished) => Math.Min((int)Math.Ceiling(0.1 * finished), 25);
+
+    /// <summary>
+    /// The configuration for the <paramref name="index"/>-th trial of the sweep (deterministic given the inputs), or
+    /// null when every configuration of a finite space is finished, running or suggested.
+    /// </summary>
+    public TrialConfig? Suggest(int index, IReadOnlyList<Observation> finished, IReadOnlyList<TrialConfig> running)
     {
         var random = new Random(unchecked(sweep.Seed * 1_000_003 + index));
         var taken = finished.Select(o => o.Trial.Id).Concat(running.Select(r => r.Id)).ToHashSet();
-        if (finished.Count < Math.Max(1, startupTrials)) return Fresh(random, taken, () => RandomSearch.Draw(sweep.Parameters, random));
+        var scoredTrials = finished.Where(o => o.StoppedAtStep is not null || !double.IsNaN(o.Value)).ToList();
+        if (scoredTrials.Count < Math.Max(1, startupTrials)) return Fresh(random, taken);
 
-        // The constant liar: running trials count as finished with the worst value observed.
-        var worst = sweep.Objective.Goal == Goal.Maximize ? finished.Min(o => o.Value) : finished.Max(o => o.Value);
-        var all = finished.Concat(running.Select(r => new Observation(r, worst))).ToList();
-        var ranked = sweep.Objective.Goal == Goal.Maximize ? all.OrderByDescending(o => o.Value) : all.OrderBy(o => o.Value);
-        var ordered = ranked.ThenBy(o => o.Trial.Id, StringComparer.Ordinal).ToList();
-        var goodCount = Math.Clamp((int)Math.Ceiling(gamma * finished.Count), 1, 25);
-        var good = ordered.Take(goodCount).Select(o => o.Trial).ToList();
-        var bad = ordered.Skip(goodCount).Select(o => o.Trial).ToList();
+        var (good, bad) = Split(scoredTrials, sweep.Objective.Goal);
+        bad.AddRange(running);
 
         var scored = new List<(double Score, Dictionary<string, object> Values)>();
         for (var c = 0; c < candidates; c++)
@@ -50,14 +61,38 @@ public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials
             var trial = new TrialConfig(values, sweep);
             if (!taken.Contains(trial.Id)) return trial;
         }
-        return Fresh(random, taken, () => RandomSearch.Draw(sweep.Parameters, random));
+        return Fresh(random, taken);
     }
 
-    private TrialConfig Fresh(Random random, HashSet<string> taken, Func<Dictionary<string, object>> draw)
+    /// <summary>
+    /// Optuna's split: the best <see cref="GoodCount"/> by rank, where every completed trial (by value) ranks above every
+    /// stopped one, and stopped ones rank by (step reached, descending; then value, NaN last). Ties break by trial id.
+    /// </summary>
+    public static (List<TrialConfig> Good, List<TrialConfig> Bad) Split(IReadOnlyList<Observation> finished, Goal goal)
     {
-        TrialConfig trial = new(draw(), sweep);
-        for (var attempt = 0; attempt < 64 && taken.Contains(trial.Id); attempt++) trial = new TrialConfig(draw(), sweep);
-        return trial;
+        double Loss(double value) => double.IsNaN(value) ? double.PositiveInfinity : goal == Goal.Maximize ? -value : value;
+        var ranked = finished
+            .OrderBy(o => o.StoppedAtStep is null ? 0 : 1)
+            .ThenBy(o => -(o.StoppedAtStep ?? 0))
+            .ThenBy(o => Loss(o.Value))
+            .ThenBy(o => o.Trial.Id, StringComparer.Ordinal)
+            .ToList();
+        var goodCount = GoodCount(finished.Count);
+        return (ranked.Take(goodCount).Select(o => o.Trial).ToList(), ranked.Skip(goodCount).Select(o => o.Trial).ToList());
+    }
+
+    // A random configuration not yet taken: drawn from the untaken ones of a finite space (null when none is left),
+    // else by redrawing (a collision in a continuous space is all but impossible).
+    private TrialConfig? Fresh(Random random, HashSet<string> taken)
+    {
+        if (SearchSpace.Enumerate(sweep.Parameters) is { } all)
+        {
+            var untaken = all.Select(values => new TrialConfig(values, sweep)).Where(t => !taken.Contains(t.Id)).ToList();
+            return untaken.Count == 0 ? null : untaken[random.Next(untaken.Count)];
+        }
+        TrialConfig trial = new(RandomSearch.Draw(sweep.Parameters, random), sweep);
+        for (var attempt = 0; attempt < 64 && taken.Contains(trial.Id); attempt++) trial = new TrialConfig(RandomSearch.Draw(sweep.Parameters, random), sweep);
+        return taken.Contains(trial.Id) ? null : trial;
     }
 
     private static (object Value, double Density) SampleFromGood(ParameterSpace space, List<TrialConfig> good, Random random)
