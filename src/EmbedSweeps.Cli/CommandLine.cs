@@ -22,7 +22,10 @@ internal static class CommandLine
             Console.Error.WriteLine($"Run '{Usage(parsed)} --help' for the options.");
             return BadInput;
         }
-        return parsed.Invoke();
+        using var interrupts = Interrupts.Install(worker: parsed.CommandResult.Command.Name == "trial-worker");
+        // Our own signal handling (Interrupts), not System.CommandLine's: it would end the process 2 s after Ctrl-C,
+        // before a hosted silo has stopped its workers.
+        return parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupts.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Wraps a command body so that user-fixable problems print one sentence and exit 2.</summary>
@@ -38,10 +41,10 @@ internal static class CommandLine
                 Console.Error.WriteLine($"error: {e.Message}");
                 return BadInput;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 Console.Error.WriteLine("cancelled.");
-                return 130;
+                return Interrupts.ExitCode;
             }
             catch (Exception e)
             {

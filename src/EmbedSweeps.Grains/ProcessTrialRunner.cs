@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EmbedSweeps.Abstractions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedSweeps.Grains;
@@ -13,13 +14,29 @@ namespace EmbedSweeps.Grains;
 /// JSON lines to its trial grain (tagged with the attempt), kills it on stop or when the trial's
 /// timeout passes, and reports a crash with the tail of its stderr. A retried attempt resumes from
 /// the trial's last checkpoint.
+/// When the silo stops (Ctrl-C on a command that hosts it, SIGTERM), its workers are killed first and their trials left
+/// Running: nothing is recorded as a failure, and the next silo to activate them resumes each from its last checkpoint.
 /// </summary>
-public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions options, IArtifactStore artifacts, ILogger<ProcessTrialRunner> logger) : ITrialRunner
+public sealed class ProcessTrialRunner : ITrialRunner
 {
+    private readonly IGrainFactory grains;
+    private readonly TrialRunnerOptions options;
+    private readonly IArtifactStore artifacts;
+    private readonly ILogger<ProcessTrialRunner> logger;
+    private volatile bool stopping;
+
+    public ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions options, IArtifactStore artifacts, ILogger<ProcessTrialRunner> logger, IHostApplicationLifetime lifetime)
+    {
+        (this.grains, this.options, this.artifacts, this.logger) = (grains, options, artifacts, logger);
+        slots = new(Math.Max(options.Slots, 0), Math.Max(options.Slots, 1));
+        gpus = new(options.Gpus);
+        lifetime.ApplicationStopping.Register(AbandonAll);
+    }
+
     private const int StderrLines = 40;
     private readonly ConcurrentDictionary<(string Key, int Attempt), Process> running = new();
-    private readonly SemaphoreSlim slots = new(Math.Max(options.Slots, 0), Math.Max(options.Slots, 1));
-    private readonly GpuShares gpus = new(options.Gpus);
+    private readonly SemaphoreSlim slots;
+    private readonly GpuShares gpus;
 
     public string SiloName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
@@ -37,8 +54,21 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
         while (changed.CurrentCount > 0) await changed.WaitAsync(0, cancellationToken); // coalesce a burst of changes
     }
 
+    /// <summary>Kills every worker without reporting anything: the silo is going away, the trials stay Running to be resumed.</summary>
+    private void AbandonAll()
+    {
+        stopping = true;
+        foreach (var key in running.Keys.ToList())
+            if (running.TryRemove(key, out var process))
+            {
+                logger.LogWarning("Trial {Key} attempt {Attempt}: the silo is stopping; its worker stops too and the trial resumes from its last checkpoint on the next start", key.Key, key.Attempt);
+                Kill(process);
+            }
+    }
+
     public Task StartAsync(TrialLaunch launch)
     {
+        if (stopping) throw new InvalidOperationException($"silo {SiloName} is stopping; trial {launch.Key} starts on the next silo.");
         if (options.Slots == 0) throw new InvalidOperationException($"silo {SiloName} has no trainer slots; trials run on silos with the trainer role.");
         // A placeholder so IsRunning is true from the moment the grain records the attempt.
         running[(launch.Key, launch.Attempt)] = new Process();
@@ -179,6 +209,8 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
                 return false;
             case "eval":
                 var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
+                // A NaN objective is a failed evaluation: the early-termination rule must see it (it stops the trial).
+                if (IsNaN(message["metrics"]?[launch.Objective])) points.Add(new MetricPoint(step, launch.Objective, double.NaN));
                 await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, points), logger, $"{launch.Key}: report");
                 return false;
             case "training":
@@ -208,6 +240,9 @@ public sealed class ProcessTrialRunner(IGrainFactory grains, TrialRunnerOptions 
     private static IEnumerable<KeyValuePair<string, double>> Numbers(JsonNode? metrics) =>
         (metrics as JsonObject ?? []).Where(m => m.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
             .Select(m => new KeyValuePair<string, double>(m.Key, m.Value!.GetValue<double>()));
+
+    private static bool IsNaN(JsonNode? value) =>
+        value is JsonValue json && json.GetValueKind() == JsonValueKind.String && json.GetValue<string>() is "NaN" or "Infinity" or "-Infinity";
 
     private static void Kill(Process process)
     {

@@ -83,7 +83,8 @@ public sealed class TrialGrain(
         // One value per (step, metric): a retried attempt that replays steps — or a report retried after a
         // storage error — replaces the earlier values instead of doubling the curve.
         var timeline = new List<MetricPoint>(state.State.Timeline);
-        foreach (var point in points)
+        // A NaN value (a failed evaluation) reaches the early-termination rule but is not a point on a curve.
+        foreach (var point in points.Where(p => double.IsFinite(p.Value)))
         {
             var index = timeline.FindIndex(p => p.Step == point.Step && p.Name == point.Name);
             if (index >= 0) timeline[index] = point;
@@ -95,7 +96,9 @@ public sealed class TrialGrain(
             var stop = await GrainFactory.GetGrain<IExperimentGrain>(Sweep).ReportMetricAsync(TrialId, point.Step, point.Value);
             if (stop)
             {
-                await StopAsync($"early termination at step {point.Step} ({state.State.Objective} = {point.Value:F4})");
+                await StopAsync(double.IsFinite(point.Value)
+                    ? $"early termination at step {point.Step} ({state.State.Objective} = {point.Value:F4})"
+                    : $"early termination at step {point.Step}: {FailedEvaluation(state.State.Objective)}");
                 break;
             }
         }
@@ -108,12 +111,20 @@ public sealed class TrialGrain(
         if (outputPath.Length > PayloadLimits.MaxPathLength || modelUri?.Length > PayloadLimits.MaxPathLength)
             throw new ArgumentException($"{Key}: the model location is longer than {PayloadLimits.MaxPathLength} characters.");
         if (!IsCurrent(attempt)) return false;
+        // No finite objective: the evaluation failed. Recorded as a failure with its reason and not retried (training is
+        // deterministic, a new attempt would fail the same way); the other metrics and the model are kept.
+        var failed = !metrics.TryGetValue(state.State.Objective, out var objective) || !double.IsFinite(objective);
         await EndAsync(state.State with
         {
-            Status = TrialStatus.Succeeded, FinalMetrics = new Dictionary<string, double>(metrics), OutputPath = outputPath, ModelUri = modelUri, EndedAt = DateTimeOffset.UtcNow,
+            Status = failed ? TrialStatus.Failed : TrialStatus.Succeeded, Failure = failed ? FailedEvaluation(state.State.Objective) : null,
+            FinalMetrics = metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value),
+            OutputPath = outputPath, ModelUri = modelUri, EndedAt = DateTimeOffset.UtcNow,
         });
         return true;
     }
+
+    private static string FailedEvaluation(string objective) =>
+        $"the evaluation failed: {objective} is NaN (the model's embeddings are constant or not finite, as after a learning rate too high)";
 
     public async Task<bool> FailAsync(int attempt, string reason)
     {

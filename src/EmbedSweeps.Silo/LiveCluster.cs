@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Azure;
 using Azure.Data.Tables;
 
@@ -27,5 +29,65 @@ public static class LiveCluster
             // no table yet: no silo has ever joined
         }
         return false;
+    }
+
+    /// <summary>
+    /// The silo and gateway ports of a silo on this machine's loopback that the membership table still lists as Active
+    /// or Joining but that no longer listens (its command was killed), when both ports are free to take. A new silo that
+    /// takes the same endpoint makes Orleans declare the old entry dead at once (<c>MembershipTableManager.CleanupMyTableEntries</c>
+    /// marks older generations on one's own endpoint dead), instead of waiting up to half a minute for it to answer.
+    /// </summary>
+    public static async Task<(int SiloPort, int GatewayPort)?> DeadLoopbackEndpointAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
+    {
+        var table = options.Tables().GetTableClient(options.MembershipTable);
+        var candidates = new List<(int Silo, int Gateway, DateTimeOffset Seen)>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == options.ClusterId, cancellationToken: cancellationToken))
+            {
+                if (row.GetString("Status") is not ("Active" or "Joining") || Text(row, "Address") != IPAddress.Loopback.ToString()) continue;
+                if (int.TryParse(Text(row, "Port"), out var silo) && int.TryParse(Text(row, "ProxyPort"), out var gateway) && gateway > 0)
+                    candidates.Add((silo, gateway, row.Timestamp ?? DateTimeOffset.MinValue));
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        foreach (var (silo, gateway, _) in candidates.OrderByDescending(c => c.Seen))
+            if (!await ListensAsync(silo, cancellationToken) && CanBind(silo) && CanBind(gateway)) return (silo, gateway);
+        return null;
+    }
+
+    private static string? Text(TableEntity row, string name) => row.TryGetValue(name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static async Task<bool> ListensAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanBind(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

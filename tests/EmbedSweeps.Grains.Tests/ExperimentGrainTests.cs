@@ -108,4 +108,72 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         Assert.Contains("broken.yaml:2:9", error.Message);
         Assert.Equal(ExperimentStatus.NotSubmitted, (await experiment.GetAsync()).Status);
     }
+
+    [Fact]
+    public async Task AFailedEvaluationIsAFailureWithItsReasonRankedLastAndNeverBest()
+    {
+        var yaml = Sweep("nan-final").Replace("learning_rate: [2.0e-5, 5.0e-5]", "learning_rate: [2.0e-5, 5.0e-5, 1.0e-3]");
+        var snapshot = await RunAsync("nan-final", yaml);
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        var failed = snapshot.Trials.Where(t => t.SettingsJson.Contains("0.001")).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, t => Assert.Equal(TrialStatus.Failed, t.Status));
+        Assert.Contains("5e-05", snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId).SettingsJson);
+        var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"nan-final/{failed[0].TrialId}").GetAsync();
+        Assert.Contains("stsb_validation_spearman_cosine is NaN", trial.Failure);
+        Assert.Equal(1, trial.Attempt); // deterministic: not retried
+        Assert.All(trial.Timeline, p => Assert.True(double.IsFinite(p.Value)));
+        var rows = await Leaderboard.BuildAsync(fixture.Cluster.GrainFactory, snapshot);
+        var ranked = rows.Where(r => !r.Baseline).OrderBy(r => r.Rank).ToList();
+        Assert.All(ranked.TakeLast(2), r => Assert.Equal(TrialStatus.Failed, r.Status));
+    }
+
+    [Theory]
+    [InlineData("median_stopping", "early_termination: { type: median_stopping, min_steps: 200, min_trials: 2 }")]
+    [InlineData("successive_halving", "early_termination: { type: successive_halving, min_steps: 200, reduction_factor: 2 }")]
+    public async Task EarlyTerminationStopsATrialWhoseEvaluationFailed(string rule, string termination)
+    {
+        var name = "nan-" + rule.Replace('_', '-');
+        var yaml = Sweep(name, termination, "{ max_trials: 10, max_concurrent_trials: 1 }").Replace("learning_rate: [2.0e-5, 5.0e-5]", "learning_rate: [1.0e-3]");
+        var snapshot = await RunAsync(name, yaml);
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        foreach (var entry in snapshot.Trials.Where(t => !t.Baseline))
+        {
+            Assert.Equal(TrialStatus.Stopped, entry.Status);
+            var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"{name}/{entry.TrialId}").GetAsync();
+            Assert.StartsWith("early termination at step 100: the evaluation failed", trial.Failure); // at once, before min_steps
+        }
+        Assert.Null(snapshot.BestTrialId);
+    }
+
+    [Fact]
+    public async Task ABayesSweepOverASmallerSpaceThanMaxTrialsCompletes()
+    {
+        var yaml = """
+            name: bayes-small
+            method: bayes
+            objective: { metric: stsb_validation_spearman_cosine }
+            parameters:
+              base_model: m
+              loss: [cosine, cosent, matryoshka_cosine]
+              learning_rate: 2.0e-5
+            data: { train: stsb }
+            limits: { max_trials: 8, max_concurrent_trials: 2 }
+            """;
+        var snapshot = await RunAsync("bayes-small", yaml);
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        Assert.Equal(3, snapshot.Trials.Count(t => !t.Baseline));
+        Assert.All(snapshot.Trials, t => Assert.Equal(TrialStatus.Succeeded, t.Status));
+    }
+
+    [Fact]
+    public async Task MinimizeMakesTheLowestValueBest()
+    {
+        var yaml = Sweep("minimize").Replace("objective: { metric: stsb_validation_spearman_cosine }", "objective: { metric: stsb_validation_spearman_cosine, goal: minimize }");
+        var snapshot = await RunAsync("minimize", yaml);
+        Assert.False(snapshot.Maximize);
+        Assert.Contains("2e-05", snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId).SettingsJson);
+        var rows = await Leaderboard.BuildAsync(fixture.Cluster.GrainFactory, snapshot);
+        Assert.Equal(snapshot.BestTrialId, rows.Single(r => r.Rank == 1 && !r.Baseline).TrialId);
+    }
 }

@@ -8,7 +8,8 @@ namespace EmbedSweeps.Grains.Tests;
 /// <summary>
 /// A trial runner for grain tests: instead of a worker process, each attempt reports the objective
 /// at steps 100, 200 and 300 — value = learning_rate × 10⁴ + step / 10⁴ — and completes. Records how
-/// many attempts ran at once, so tests can check the concurrency limit. Baselines score 0.
+/// many attempts ran at once, so tests can check the concurrency limit. Baselines score 0; learning rates of 1e-3
+/// and more score NaN (a failed evaluation).
 /// </summary>
 public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
 {
@@ -26,7 +27,9 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
     {
         using var document = JsonDocument.Parse(settingsJson);
         // A baseline (no learning rate) scores as an untrained model would: lowest.
-        return document.RootElement.TryGetProperty("learning_rate", out var rate) ? rate.GetDouble() * 1e4 + step / 1e4 : 0.0;
+        if (!document.RootElement.TryGetProperty("learning_rate", out var rate)) return 0.0;
+        // A learning rate of 1e-3 or more "diverges": its evaluations fail (NaN), as a collapsed model's do.
+        return rate.GetDouble() >= 1e-3 ? double.NaN : rate.GetDouble() * 1e4 + step / 1e4;
     }
 
     public Task StartAsync(TrialLaunch launch)

@@ -34,7 +34,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
 
         if (await LiveCluster.HasLiveSiloAsync(options, cancellationToken))
         {
-            var client = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
+            var client = CommandHosts.Builder().ConfigureLogging(Quiet)
                 .UseOrleansClient(c => c.AddEmbedSweepsClient(options).UseConnectionRetryFilter((_, _) => Task.FromResult(false)))
                 .Build();
             try
@@ -52,18 +52,26 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             }
         }
 
+        // A silo of this machine killed a moment ago is still listed; taking over its ports retires its entry at once.
+        if (await LiveCluster.DeadLoopbackEndpointAsync(options, cancellationToken) is { } reused)
+            options = options with { SiloPort = reused.SiloPort, GatewayPort = reused.GatewayPort };
         var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null);
-        var host = Host.CreateDefaultBuilder().ConfigureLogging(Quiet)
+        var host = CommandHosts.Builder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();
-        await host.StartAsync(cancellationToken);
+        // Orleans first checks that it can reach every silo listed as active; say what it waits for when that takes a while.
+        using var slow = new Timer(_ => Console.Error.WriteLine(
+            "still starting: Orleans is checking that it can reach every silo listed as active in storage; a silo killed within the last minute is declared dead within about 30 s."),
+            null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+        await CommandHosts.StartOrDisposeAsync(host, cancellationToken);
         return new ClusterSession(host, embedded: true);
     }
 
     private static void Quiet(ILoggingBuilder logging) =>
         // stderr only: stdout carries the command's output (--json).
         logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
+            .SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
     private static int FreePort()
     {
@@ -72,8 +80,13 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private bool disposed;
+
+    /// <summary>Stops the client, or the hosted silo (its workers first); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }

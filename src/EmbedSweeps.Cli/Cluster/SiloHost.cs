@@ -21,7 +21,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
         if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
         var trainer = options.Roles.Contains("trainer");
         var runner = trainer ? TrialWorkers.Options(slots, gpus) : TrialWorkers.Options(0, "none");
-        var host = Host.CreateDefaultBuilder()
+        var host = CommandHosts.Builder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();
@@ -29,7 +29,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
             ? $", {runner.Slots} trial slot(s) on CPU"
             : $", {runner.Slots} trial slot(s) on GPU {string.Join(",", runner.Gpus)}";
         Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on ports {port}/{gatewayPort} ...");
-        await host.StartAsync(cancellationToken);
+        await CommandHosts.StartOrDisposeAsync(host, cancellationToken);
         Console.Error.WriteLine($"silo ({role}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
         return new SiloHost(host);
     }

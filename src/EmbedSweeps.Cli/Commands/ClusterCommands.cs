@@ -36,6 +36,11 @@ internal static class ClusterCommands
             }
             var name = SweepParser.Parse(yaml, path).Name;
             await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"cancelled before {name} was submitted; nothing changed.");
+                return Interrupts.ExitCode;
+            }
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
             var snapshot = await experiment.SubmitAsync(yaml, Path.GetFileName(path));
             Console.Error.WriteLine($"submitted {name}: {snapshot.Trials.Count} trial(s)");
@@ -45,27 +50,68 @@ internal static class ClusterCommands
                 if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = name, status = snapshot.Status.ToString().ToLowerInvariant(), trials = snapshot.Trials.Count }, Indented));
                 return CommandLine.Success;
             }
-            var last = "";
-            while (snapshot.Status == ExperimentStatus.Running)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-                snapshot = await ClusterReads.ReadAsync(experiment.GetAsync, cancellationToken);
-                var line = $"{name}: {snapshot.Count(TrialStatus.Succeeded)} succeeded, {snapshot.Count(TrialStatus.Running)} running, " +
-                           $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
-                           (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
-                var current = snapshot;
-                var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
-                    .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync())), cancellationToken);
-                var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
-                if (line + table != last) Console.Error.WriteLine(line + table);
-                last = line + table;
-            }
+            (snapshot, var interrupted) = await FollowAsync(session, name, snapshot, cancellationToken);
+            if (interrupted) return await StopFollowingAsync(session, name, path, snapshot);
             var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
+            var definition = SweepParser.Parse(yaml, path);
+            var searched = snapshot.Trials.Count(t => !t.Baseline);
+            if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
+                Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
             else LeaderboardTable.Print(snapshot, rows, null);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
         }));
         return command;
+    }
+
+    /// <summary>Prints progress every 2 s until the sweep is no longer running or the command is interrupted; returns the last snapshot.</summary>
+    private static async Task<(ExperimentSnapshot Snapshot, bool Interrupted)> FollowAsync(ClusterSession session, string name, ExperimentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var experiment = session.Client.GetGrain<IExperimentGrain>(name);
+        var last = "";
+        while (snapshot.Status == ExperimentStatus.Running)
+        {
+            if (cancellationToken.IsCancellationRequested) return (snapshot, true);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return (snapshot, true);
+            }
+            snapshot = await ClusterReads.ReadAsync(experiment.GetAsync, CancellationToken.None);
+            var line = $"{name}: {snapshot.Count(TrialStatus.Succeeded)} succeeded, {snapshot.Count(TrialStatus.Running)} running, " +
+                       $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
+                       (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
+            var current = snapshot;
+            var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
+                .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync())), CancellationToken.None);
+            var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
+            if (line + table != last) Console.Error.WriteLine(line + table);
+            last = line + table;
+        }
+        return (snapshot, false);
+    }
+
+    /// <summary>
+    /// Ctrl-C or SIGTERM while following. As a client: stop following, the sweep goes on in the cluster. Hosting the
+    /// silo: stop it (its workers first); the running trials stay Running with their checkpoints, and the next
+    /// <c>sweep run FILE</c> resumes them. Exit 130 either way.
+    /// </summary>
+    private static async Task<int> StopFollowingAsync(ClusterSession session, string name, string path, ExperimentSnapshot snapshot)
+    {
+        var running = snapshot.Count(TrialStatus.Running);
+        if (!session.Embedded)
+        {
+            Console.Error.WriteLine($"stopped following {name}; it goes on in the cluster. Follow it with `embedsweeps sweep status {name}`, or stop it with `embedsweeps sweep cancel {name}`.");
+            return Interrupts.ExitCode;
+        }
+        Console.Error.WriteLine("stopping the silo this command hosts and its trial workers …");
+        await session.DisposeAsync();
+        Console.Error.WriteLine($"stopped {name}: {snapshot.Count(TrialStatus.Succeeded)} trial(s) finished, {running} stopped while running, {snapshot.Count(TrialStatus.Pending)} not started. " +
+                                $"Run `embedsweeps sweep run {path}` to continue: running trials resume from their last checkpoints.");
+        return Interrupts.ExitCode;
     }
 
     private static string ProgressLine(TrialProgress p) =>

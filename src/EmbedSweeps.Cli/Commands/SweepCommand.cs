@@ -20,8 +20,10 @@ internal static class SweepCommand
             if (sweep is null) return Task.FromResult(CommandLine.BadInput);
             var trials = SweepExpansion.InitialTrials(sweep);
             Console.WriteLine(sweep.Method == SearchMethod.Bayes
-                ? $"valid: up to {sweep.Limits.MaxTrials} trials (bayes: {trials.Count} random start-up trials, then TPE suggestions)"
+                ? $"valid: up to {SearchSpace.Budget(sweep)} trials (bayes: {trials.Count} random start-up trials, then TPE suggestions)"
                 : $"valid: {trials.Count} trial{(trials.Count == 1 ? "" : "s")}");
+            if (sweep.Method != SearchMethod.Grid && SearchSpace.Size(sweep.Parameters) is { } size && size < sweep.Limits.MaxTrials)
+                Console.WriteLine($"note: the space holds only {size} configuration{(size == 1 ? "" : "s")}, fewer than max_trials ({sweep.Limits.MaxTrials}); the search ends when it has tried them all.");
             return Task.FromResult(CommandLine.Success);
         }));
 
