@@ -25,7 +25,7 @@ internal static class ClusterCommands
             string yaml;
             try
             {
-                SweepParser.ParseFile(path);
+                foreach (var warning in SweepParser.ParseFile(path).Warnings) Console.Error.WriteLine($"warning: {warning}");
                 yaml = await File.ReadAllTextAsync(path, cancellationToken);
             }
             catch (SweepValidationException e)

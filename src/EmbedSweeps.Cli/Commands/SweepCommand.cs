@@ -59,7 +59,9 @@ internal static class SweepCommand
     {
         try
         {
-            return SweepParser.ParseFile(path);
+            var sweep = SweepParser.ParseFile(path);
+            foreach (var warning in sweep.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            return sweep;
         }
         catch (SweepValidationException e)
         {
@@ -74,7 +76,8 @@ internal static class SweepCommand
         var columns = sweep.Parameters.Where(p => p is not FixedParameter).Select(p => p.Name).ToList();
         if (columns.Count == 0) columns = sweep.Parameters.Select(p => p.Name).ToList();
         string Format(object value) => value is double d ? d.ToString("G4", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture)!;
-        var rows = trials.Select(t => new[] { t.Id }.Concat(columns.Select(c => Format(t.Parameters[c]))).ToArray()).ToList();
+        // A conditional parameter a trial leaves out shows as '-'.
+        var rows = trials.Select(t => new[] { t.Id }.Concat(columns.Select(c => t.Parameters.TryGetValue(c, out var v) ? Format(v) : "-")).ToArray()).ToList();
         var header = new[] { "trial" }.Concat(columns).ToArray();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));

@@ -5,6 +5,25 @@ public abstract record ParameterSpace(string Name)
 {
     /// <summary>How many distinct values a grid takes from it (distributions cannot be gridded).</summary>
     public abstract long GridSize { get; }
+
+    /// <summary>
+    /// When set, the parameter applies only to trials whose other parameters match (<c>when: { loss: [cosent, mnrl] }</c>);
+    /// other trials leave it out, and so out of their id, instead of repeating with each of its unused values.
+    /// </summary>
+    public Condition? When { get; init; }
+}
+
+/// <summary>
+/// A parameter's <c>when</c>: for each named parameter, the values under which it applies (all must match). It names
+/// only unconditional parameters with listed values, so whether it holds is known before anything conditional is drawn.
+/// </summary>
+public sealed record Condition(IReadOnlyDictionary<string, IReadOnlyList<object>> Allowed)
+{
+    public bool Holds(IReadOnlyDictionary<string, object> values) =>
+        Allowed.All(a => values.TryGetValue(a.Key, out var value) && a.Value.Any(v => Equals(v, value)));
+
+    public override string ToString() =>
+        string.Join(", ", Allowed.Select(a => $"{a.Key} in [{string.Join(", ", a.Value.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))}]"));
 }
 
 /// <summary>A scalar in the file: every trial gets this value.</summary>

@@ -66,4 +66,8 @@ public sealed record SweepDefinition(
     IReadOnlyList<EvaluationSpec> Evaluation,
     EarlyTerminationSpec EarlyTermination,
     LimitsSpec Limits,
-    ResourcesSpec Resources);
+    ResourcesSpec Resources)
+{
+    /// <summary>What is valid but probably not meant (a swept setting some of the sweep's losses ignore), as FILE:LINE:COLUMN.</summary>
+    public IReadOnlyList<SweepProblem> Warnings { get; init; } = [];
+}

@@ -8,8 +8,10 @@ public static class TrialSettings
 {
     public enum ValueType { Text, Integer, Number, Boolean }
 
+    /// <param name="UsedBy">The losses that read this setting; null when every loss does (a sweep that varies it for other
+    /// losses trains the same model several times, so the parser warns).</param>
     public sealed record Setting(string Name, ValueType Type, string Description, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity,
-        bool MinExclusive = false, bool MaxExclusive = false, IReadOnlyList<string>? Choices = null)
+        bool MinExclusive = false, bool MaxExclusive = false, IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? UsedBy = null)
     {
         /// <summary>Null when <paramref name="value"/> is valid, else why not.</summary>
         public string? Check(object value)
@@ -48,9 +50,10 @@ public static class TrialSettings
         new("max_seq_length", ValueType.Integer, "tokens per text", 8, 8192),
         new("seed", ValueType.Integer, "data order, negatives and dropout", 0, int.MaxValue),
         new("precision", ValueType.Text, "fp32, or bf16 with fp32 master weights", Choices: ["fp32", "bf16"]),
-        new("scale", ValueType.Number, "similarity scale of mnrl/cosent", 0, 1000, MinExclusive: true),
-        new("mini_batch_size", ValueType.Integer, "cached_mnrl GradCache mini-batch", 1),
-        new("hard_negatives", ValueType.Boolean, "NLI + mnrl: contradiction hypotheses as negatives"),
+        new("scale", ValueType.Number, "similarity scale of mnrl/cosent", 0, 1000, MinExclusive: true,
+            UsedBy: ["mnrl", "cosent", "cached_mnrl", "matryoshka_cosent", "matryoshka_mnrl"]),
+        new("mini_batch_size", ValueType.Integer, "cached_mnrl GradCache mini-batch", 1, UsedBy: ["cached_mnrl"]),
+        new("hard_negatives", ValueType.Boolean, "NLI + mnrl: contradiction hypotheses as negatives", UsedBy: ["mnrl", "cached_mnrl", "matryoshka_mnrl"]),
     ];
 
     public static readonly IReadOnlyDictionary<string, Setting> ByName = All.ToDictionary(s => s.Name);

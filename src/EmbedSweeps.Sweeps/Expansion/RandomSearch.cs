@@ -29,12 +29,21 @@ public static class RandomSearch
         return trials;
     }
 
-    public static Dictionary<string, object> Draw(IReadOnlyList<ParameterSpace> spaces, Random random) =>
-        spaces.ToDictionary(p => p.Name, p => p switch
-        {
-            FixedParameter f => f.Value,
-            CategoricalParameter c => c.Values[random.Next(c.Values.Count)],
-            DistributionParameter d => d.Sample(random),
-            _ => throw new InvalidOperationException($"unknown parameter space {p.GetType().Name}"),
-        });
+    /// <summary>One configuration: the unconditional parameters first, then each conditional one whose <c>when</c> holds.</summary>
+    public static Dictionary<string, object> Draw(IReadOnlyList<ParameterSpace> spaces, Random random)
+    {
+        var values = new Dictionary<string, object>();
+        foreach (var space in spaces.Where(p => p.When is null).Concat(spaces.Where(p => p.When is not null)))
+            if (space.When is null || space.When.Holds(values))
+                values[space.Name] = Draw(space, random);
+        return values;
+    }
+
+    private static object Draw(ParameterSpace space, Random random) => space switch
+    {
+        FixedParameter f => f.Value,
+        CategoricalParameter c => c.Values[random.Next(c.Values.Count)],
+        DistributionParameter d => d.Sample(random),
+        _ => throw new InvalidOperationException($"unknown parameter space {space.GetType().Name}"),
+    };
 }

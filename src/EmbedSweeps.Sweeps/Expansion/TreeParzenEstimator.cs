@@ -48,11 +48,14 @@ public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials
         {
             var values = new Dictionary<string, object>();
             var score = 0.0;
-            foreach (var space in sweep.Parameters)
+            // Unconditional parameters first; a conditional one is drawn only where its when holds, from the trials that have it.
+            foreach (var space in sweep.Parameters.Where(p => p.When is null).Concat(sweep.Parameters.Where(p => p.When is not null)))
             {
-                var (value, goodDensity) = SampleFromGood(space, good, random);
+                if (space.When is { } condition && !condition.Holds(values)) continue;
+                var withIt = good.Where(t => t.Parameters.ContainsKey(space.Name)).ToList();
+                var (value, goodDensity) = SampleFromGood(space, withIt, random);
                 values[space.Name] = value;
-                score += Math.Log(goodDensity) - Math.Log(Density(space, bad, value));
+                score += Math.Log(goodDensity) - Math.Log(Density(space, bad.Where(t => t.Parameters.ContainsKey(space.Name)).ToList(), value));
             }
             scored.Add((score, values));
         }
