@@ -51,7 +51,9 @@ WORKDIR /data
 USER ${APP_UID}
 EXPOSE 11111 30000
 ENTRYPOINT ["dotnet", "/app/cli/embedsweeps.dll"]
-CMD ["silo", "--role", "trainer"]
+# Other silos reach this one over the container network: listen beyond loopback, explicitly (no TLS between silos
+# yet; the Container Apps environment's network is private).
+CMD ["silo", "--role", "trainer", "--listen", "0.0.0.0", "--insecure"]
 
 # ---- web: the leaderboard on :8080, hosting a web-role silo so the cluster stays up when trainers scale to zero
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS web
@@ -64,7 +66,7 @@ WORKDIR /data
 USER ${APP_UID}
 EXPOSE 8080 11111 30000
 ENTRYPOINT ["dotnet", "/app/cli/embedsweeps.dll"]
-CMD ["serve", "--host-silo", "--role", "web", "--urls", "http://0.0.0.0:8080"]
+CMD ["serve", "--host-silo", "--role", "web", "--urls", "http://0.0.0.0:8080", "--listen", "0.0.0.0", "--insecure"]
 
 # The default target is the trainer.
 FROM trainer

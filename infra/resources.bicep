@@ -136,7 +136,8 @@ resource trainer 'Microsoft.App/containerApps@2024-03-01' = {
         image: 'mcr.microsoft.com/dotnet/aspnet:10.0' // replaced by azd deploy
         resources: { cpu: json('8.0'), memory: '56Gi' }
         env: storageEnv
-        args: ['silo', '--role', 'trainer'] // one slot per GPU the runtime exposes
+        // One slot per GPU the runtime exposes; listening beyond loopback is explicit (the environment's network is private).
+        args: ['silo', '--role', 'trainer', '--listen', '0.0.0.0', '--insecure']
       }]
       scale: { minReplicas: 0, maxReplicas: trainerMaxReplicas }
     }

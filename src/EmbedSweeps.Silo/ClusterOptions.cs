@@ -1,3 +1,4 @@
+using System.Net;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -54,6 +55,32 @@ public sealed record EmbedSweepsClusterOptions
             : new BlobServiceClient(ConnectionString, options);
     }
 
+    /// <summary>
+    /// Where a long-lived silo listens (silo-to-silo and gateway): loopback unless told otherwise (<c>silo --listen</c>, env
+    /// <c>EMBEDSWEEPS__CLUSTER__LISTEN</c>). The gateway has no authentication, so reaching it over a network is an explicit choice.
+    /// </summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>
+    /// The address other silos and clients use to reach this one (<c>--advertise</c>, env <c>EMBEDSWEEPS__CLUSTER__ADVERTISE</c>):
+    /// by default the listen address, or this host's first IPv4 address when listening on all of them (0.0.0.0).
+    /// </summary>
+    public IPAddress? AdvertiseAddress { get; init; }
+
+    /// <summary>Listening beyond loopback without TLS was asked for explicitly (<c>--insecure</c>, env <c>EMBEDSWEEPS__CLUSTER__INSECURE=true</c>).</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>The address advertised in the membership table.</summary>
+    public IPAddress Advertised => AdvertiseAddress ?? (ListenAddress.Equals(IPAddress.Any) ? HostAddress() : ListenAddress);
+
+    // The first IPv4 address of an interface that is up (the host name may resolve to loopback only, as in containers).
+    private static IPAddress HostAddress() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? IPAddress.Loopback;
+
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
@@ -76,5 +103,24 @@ public sealed record EmbedSweepsClusterOptions
         ReminderPeriod = int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS"), out var seconds) && seconds >= 1
             ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1),
         StoragePrefix = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX") is { Length: > 0 } prefix ? prefix : "embedsweeps",
+        ListenAddress = Address("EMBEDSWEEPS__CLUSTER__LISTEN") ?? IPAddress.Loopback,
+        AdvertiseAddress = Address("EMBEDSWEEPS__CLUSTER__ADVERTISE"),
+        Insecure = string.Equals(Environment.GetEnvironmentVariable("EMBEDSWEEPS__CLUSTER__INSECURE"), "true", StringComparison.OrdinalIgnoreCase),
     };
+
+    private static IPAddress? Address(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
+        ? IPAddress.TryParse(text, out var address) ? address : throw new ArgumentException($"{variable}={text} is not an IP address (e.g. 0.0.0.0 or 10.0.0.5).")
+        : null;
+
+    /// <summary>
+    /// Null when the listen settings are acceptable, else why not: a silo reachable beyond this machine needs <see cref="Insecure"/>
+    /// until TLS between silos exists, because anyone who reaches its gateway can submit, cancel and promote.
+    /// </summary>
+    public string? ListenProblem() => IPAddress.IsLoopback(ListenAddress) || Insecure ? null
+        : $"listening on {ListenAddress} would let anyone who reaches ports {SiloPort}/{GatewayPort} control the cluster: its gateway has no " +
+          "authentication and this version has no TLS between silos. Keep the default (127.0.0.1) on one machine; across machines, use a private network and add --insecure (env EMBEDSWEEPS__CLUSTER__INSECURE=true).";
+
+    /// <summary>The warning a silo prints at every start when it listens beyond loopback.</summary>
+    public string? ListenWarning() => IPAddress.IsLoopback(ListenAddress) ? null
+        : $"warning: this silo listens on {ListenAddress} (advertised as {Advertised}) without TLS or authentication; keep ports {SiloPort}/{GatewayPort} on a private network.";
 }

@@ -18,8 +18,17 @@ public static class SiloConfiguration
         // Every silo joins through the membership table, so a command's embedded silo and long-lived silos
         // form one cluster (never two clusters activating the same grains on the same storage).
         silo.UseAzureStorageClustering(o => { o.TableServiceClient = options.Tables(); o.TableName = options.MembershipTable; });
-        if (options.Embedded) silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-        else silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
+        // Loopback unless a long-lived silo is told to listen elsewhere (ListenAddress): the gateway has no authentication.
+        var listen = options.Embedded ? IPAddress.Loopback : options.ListenAddress;
+        var advertised = options.Embedded ? IPAddress.Loopback : options.Advertised;
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(listen, options.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(listen, options.GatewayPort);
+        });
 
         // A silo killed a moment ago is still listed Active, and a joining silo waits to reach every Active
         // silo whose heartbeat is fresh. Heartbeats every 10 s (not 30) make a dead entry stale within ~20 s,

@@ -25,7 +25,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
 
     public static async Task<ClusterSession> StartAsync(bool trainer, CancellationToken cancellationToken)
     {
-        var options = EmbedSweepsClusterOptions.FromEnvironment() with
+        var options = ClusterSettings.Options() with
         {
             Roles = trainer ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { "web" },
             SiloPort = FreePort(), GatewayPort = FreePort(),

@@ -7,17 +7,23 @@ namespace EmbedSweeps.Cli.Cluster;
 
 /// <summary>
 /// A long-lived silo (<c>silo</c>, <c>serve --host-silo</c>): joins the cluster through the membership table
-/// of the configured storage, reachable from other machines on its ports, until stopped.
+/// of the configured storage and runs until stopped; it listens on loopback unless told to listen on a network
+/// address (<see cref="ListenOptions"/>), which needs --insecure until TLS between silos exists.
 /// </summary>
 internal sealed class SiloHost(IHost host) : IAsyncDisposable
 {
-    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int? slots, string? gpus, CancellationToken cancellationToken)
+    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int? slots, string? gpus, ListenOptions listen, CancellationToken cancellationToken)
     {
-        var options = EmbedSweepsClusterOptions.FromEnvironment() with
+        var options = ClusterSettings.Options();
+        options = options with
         {
             Embedded = false, SiloPort = port, GatewayPort = gatewayPort,
             Roles = role == "all" ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { role },
+            ListenAddress = listen.Listen ?? options.ListenAddress, AdvertiseAddress = listen.Advertise ?? options.AdvertiseAddress,
+            Insecure = listen.Insecure || options.Insecure,
         };
+        if (options.ListenProblem() is { } listenProblem) throw new EmbedSweepsException(listenProblem);
+        if (options.ListenWarning() is { } warning) Console.Error.WriteLine(warning);
         if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
         var trainer = options.Roles.Contains("trainer");
         var runner = trainer ? TrialWorkers.Options(slots, gpus) : TrialWorkers.Options(0, "none");
@@ -28,7 +34,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
         var capacity = !trainer ? "" : runner.Gpus.Count == 0
             ? $", {runner.Slots} trial slot(s) on CPU"
             : $", {runner.Slots} trial slot(s) on GPU {string.Join(",", runner.Gpus)}";
-        Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on ports {port}/{gatewayPort} ...");
+        Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on {options.ListenAddress}, ports {port}/{gatewayPort} ...");
         await CommandHosts.StartOrDisposeAsync(host, cancellationToken);
         Console.Error.WriteLine($"silo ({role}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
         return new SiloHost(host);
@@ -42,5 +48,24 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         host.Dispose();
+    }
+}
+
+/// <summary><c>--listen ADDRESS</c>, <c>--advertise ADDRESS</c> and <c>--insecure</c> of <c>silo</c> and <c>serve --host-silo</c>.</summary>
+internal sealed record ListenOptions(System.Net.IPAddress? Listen, System.Net.IPAddress? Advertise, bool Insecure);
+
+/// <summary>The cluster options from the environment, a malformed variable reported as bad input (exit 2), not an internal error.</summary>
+internal static class ClusterSettings
+{
+    public static EmbedSweepsClusterOptions Options()
+    {
+        try
+        {
+            return EmbedSweepsClusterOptions.FromEnvironment();
+        }
+        catch (ArgumentException e)
+        {
+            throw new EmbedSweepsException(e.Message);
+        }
     }
 }

@@ -70,7 +70,7 @@ internal static class ExportCommand
 
         var copy = Path.Combine(Runtime.StateDirectory, "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
         if (Directory.Exists(copy)) return copy;
-        var store = BlobArtifactStore.For(EmbedSweepsClusterOptions.FromEnvironment());
+        var store = BlobArtifactStore.For(Cluster.ClusterSettings.Options());
         return await store.DownloadModelAsync(trial.Sweep, trial.TrialId, copy, cancellationToken)
             ? copy
             : throw new EmbedSweepsException($"{source}: its model is neither on this machine ({trial.OutputPath}) nor in the artifact store (the trainer could not upload it); export it on the trainer that produced it.");

@@ -22,6 +22,8 @@ internal static class ServeCommand
         var port = new Option<int>("--port") { Description = "Silo-to-silo port (with --host-silo).", DefaultValueFactory = _ => 11111 };
         var gateway = new Option<int>("--gateway-port") { Description = "Client gateway port (with --host-silo).", DefaultValueFactory = _ => 30000 };
         var command = new Command("serve", "Serve the web leaderboard (default http://127.0.0.1:5080).") { urls, role, hostSilo, port, gateway };
+        var listen = new ListenCommandOptions(); // for the silo of --host-silo
+        listen.AddTo(command);
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var web = Environment.GetEnvironmentVariable("EMBEDSWEEPS_WEB") is { Length: > 0 } path && File.Exists(path)
@@ -29,7 +31,7 @@ internal static class ServeCommand
                 : throw new EmbedSweepsException("serve: the web app is not built here; run `./embedsweeps serve` from the repository (it publishes web/EmbedSweeps.Web), or set EMBEDSWEEPS_WEB to EmbedSweeps.Web.dll.");
             var trainer = result.GetValue(role) == "all";
             await using IAsyncDisposable cluster = result.GetValue(hostSilo)
-                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: null, cancellationToken)
+                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: null, listen.Read(result), cancellationToken)
                 : await ClusterSession.StartAsync(trainer, cancellationToken);
             Console.Error.WriteLine(cluster is ClusterSession { Embedded: false }
                 ? "serving the cluster that is running on the configured storage."

@@ -4,8 +4,9 @@ using EmbedSweeps.Cli.Cluster;
 namespace EmbedSweeps.Cli.Commands;
 
 /// <summary>
-/// <c>embedsweeps silo --role trainer|web|all</c>: a long-lived silo that joins the cluster through
-/// the Azure Table membership of the configured storage account; runs until stopped (Ctrl+C, SIGTERM).
+/// <c>embedsweeps silo --role trainer|web|all [--listen ADDRESS [--advertise ADDRESS] --insecure]</c>: a long-lived
+/// silo that joins the cluster through the Azure Table membership of the configured storage account; runs until
+/// stopped (Ctrl+C, SIGTERM). It listens on loopback unless told otherwise.
 /// </summary>
 internal static class SiloCommand
 {
@@ -21,9 +22,12 @@ internal static class SiloCommand
             Description = "GPUs to train on: auto (CUDA_VISIBLE_DEVICES, else nvidia-smi), none, or ids such as 0,1. Default: EMBEDSWEEPS__TRAINER__GPUS, else auto. Trials are packed by their sweep's resources.trials_per_gpu.",
         };
         var command = new Command("silo", "Run a long-lived silo that joins the EmbedSweeps cluster.") { role, port, gateway, slots, gpus };
+        var listen = new ListenCommandOptions();
+        listen.AddTo(command);
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var silo = await SiloHost.StartAsync(result.GetValue(role)!, result.GetValue(port), result.GetValue(gateway), result.GetValue(slots), result.GetValue(gpus), cancellationToken);
+            await using var silo = await SiloHost.StartAsync(result.GetValue(role)!, result.GetValue(port), result.GetValue(gateway), result.GetValue(slots), result.GetValue(gpus),
+                listen.Read(result), cancellationToken);
             await silo.WaitForShutdownAsync(cancellationToken);
             return CommandLine.Success;
         }));
