@@ -13,6 +13,7 @@ builder.Services.AddAdminSignIn();
 var app = builder.Build();
 // Development shows exceptions; production a plain error page (and HSTS is the reverse proxy's job: the app binds to loopback).
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();

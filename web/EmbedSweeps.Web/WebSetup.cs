@@ -3,6 +3,7 @@ using EmbedSweeps.Web.Services;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Threading.RateLimiting;
 using MudBlazor.Services;
 
 namespace EmbedSweeps.Web;
@@ -38,6 +39,9 @@ public static class WebSetup
     public static void AddAdminSignIn(this IServiceCollection services)
     {
         services.AddSingleton<AdminAccess>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
+        services.AddSignInRateLimits();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
             o.LoginPath = "/account/signin";
@@ -49,6 +53,36 @@ public static class WebSetup
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
     }
+
+    /// <summary>Sign-in attempts per client address and in all, per minute: past them, 429 with Retry-After, nothing evaluated.</summary>
+    public const int SignInsPerAddress = 5, SignInsInAll = 20;
+
+    /// <summary>
+    /// ASP.NET Core's rate limiter on POST /account/signin only: <see cref="SignInsPerAddress"/> a minute per client
+    /// address and <see cref="SignInsInAll"/> a minute in all (many addresses guessing at once), no queueing.
+    /// </summary>
+    public static void AddSignInRateLimits(this IServiceCollection services) => services.AddRateLimiter(options =>
+    {
+        static bool IsSignIn(HttpContext context) =>
+            HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/account/signin", StringComparison.OrdinalIgnoreCase);
+        static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+        options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<HttpContext, string>(context => IsSignIn(context)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => PerMinute(SignInsPerAddress))
+                : RateLimitPartition.GetNoLimiter("other")),
+            PartitionedRateLimiter.Create<HttpContext, string>(context => IsSignIn(context)
+                ? RateLimitPartition.GetFixedWindowLimiter("all", _ => PerMinute(SignInsInAll))
+                : RateLimitPartition.GetNoLimiter("other")));
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.OnRejected = (context, _) =>
+        {
+            var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("EmbedSweeps.Web.SignIn")
+                .LogWarning("Administrator sign-in refused for {Address}: too many attempts", context.HttpContext.Connection.RemoteIpAddress);
+            return ValueTask.CompletedTask;
+        };
+    });
 
     /// <summary>POST /account/signout (antiforgery-checked); sign-in is the /account/signin page's form.</summary>
     public static void MapAdminSignOut(this WebApplication app) =>
