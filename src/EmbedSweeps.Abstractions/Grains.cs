@@ -11,6 +11,14 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("Get")] Task<ExperimentSnapshot> GetAsync();
     [Alias("Cancel")] Task CancelAsync();
 
+    /// <summary>
+    /// Runs ended trials again as new attempts (resuming from their last checkpoint where one exists): those named in
+    /// <paramref name="trialIds"/>, else every failed trial and — unless <paramref name="failedOnly"/> — every stopped or
+    /// cancelled one. The sweep runs again until they end. Returns the ids retried; throws ArgumentException naming a trial
+    /// that does not exist or has succeeded.
+    /// </summary>
+    [Alias("Retry")] Task<IReadOnlyList<string>> RetryAsync(IReadOnlyList<string> trialIds, bool failedOnly);
+
     /// <summary>Starts trials while fewer than max_concurrent_trials run; also driven by a reminder.</summary>
     [Alias("Tick")] Task TickAsync();
     [Alias("TrialEnded"), OneWay] Task TrialEndedAsync(string trialId, TrialStatus status, double? objective);
@@ -34,6 +42,9 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("Fail")] Task<bool> FailAsync(int attempt, string reason);
     [Alias("Stop")] Task StopAsync(string reason);
     [Alias("CancelTrial")] Task CancelAsync();
+
+    /// <summary>Makes an ended, unsucceeded trial Pending again (failure count reset) so the next start is a new attempt; false otherwise.</summary>
+    [Alias("RetryTrial")] Task<bool> RetryAsync();
     [Alias("GetTrial")] Task<TrialSnapshot> GetAsync();
 }
 

@@ -76,6 +76,43 @@ public sealed class ExperimentGrain(
         await UnregisterAsync();
     }
 
+    public async Task<IReadOnlyList<string>> RetryAsync(IReadOnlyList<string> trialIds, bool failedOnly)
+    {
+        if (Definition() is null) throw new ArgumentException($"sweep {Name} was never submitted.");
+        List<ExperimentTrial> chosen;
+        if (trialIds.Count > 0)
+        {
+            chosen = [];
+            foreach (var id in trialIds.Distinct())
+            {
+                var trial = state.State.Trials.FirstOrDefault(t => t.TrialId == id)
+                    ?? throw new ArgumentException($"sweep {Name} has no trial {id}.");
+                if (trial.Status == TrialStatus.Succeeded) throw new ArgumentException($"trial {id} succeeded; only failed, stopped or cancelled trials are retried.");
+                if (!trial.Status.IsFinal()) throw new ArgumentException($"trial {id} is {trial.Status.ToString().ToLowerInvariant()}; it has not ended.");
+                chosen.Add(trial);
+            }
+        }
+        else
+            chosen = state.State.Trials.Where(t => t.Status == TrialStatus.Failed || (!failedOnly && t.Status is TrialStatus.Stopped or TrialStatus.Cancelled)).ToList();
+
+        var retried = new List<string>();
+        foreach (var trial in chosen)
+            if (await Trial(trial.TrialId).RetryAsync())
+            {
+                Update(trial.TrialId, t => t with { Status = TrialStatus.Pending, Objective = null });
+                // Its earlier intermediate values go: the early-termination rule judges the new attempt afresh.
+                state.State.Reports.RemoveAll(r => r.TrialId == trial.TrialId);
+                retried.Add(trial.TrialId);
+            }
+        if (retried.Count == 0) return retried;
+        logger.LogInformation("Sweep {Sweep}: retrying {Count} trial(s): {Trials}", Name, retried.Count, string.Join(", ", retried));
+        state.State = state.State with { Status = ExperimentStatus.Running, FinishedAt = null };
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
+        await TickAsync();
+        return retried;
+    }
+
     public async Task TickAsync()
     {
         if (ticking) { tickAgain = true; return; }

@@ -157,6 +157,14 @@ public sealed class TrialGrain(
         await EndAsync(state.State with { Status = TrialStatus.Cancelled, Failure = "cancelled", EndedAt = DateTimeOffset.UtcNow });
     }
 
+    public async Task<bool> RetryAsync()
+    {
+        if (!state.State.Status.IsFinal() || state.State.Status == TrialStatus.Succeeded) return false;
+        // The timeline stays (a new attempt replaces the steps it replays); the final metrics and the failure go.
+        await SaveAsync(state.State with { Status = TrialStatus.Pending, Failures = 0, Failure = null, FinalMetrics = [], EndedAt = null });
+        return true;
+    }
+
     public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
         state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
         state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri, state.State.Objective));

@@ -120,4 +120,12 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no sweep of that name", result.Error);
     }
+
+    [Fact]
+    public void RetryOfAnUnknownSweepIsAClearError()
+    {
+        var result = CliRunner.Run("sweep", "retry", "never-submitted");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no sweep of that name", result.Error);
+    }
 }

@@ -176,4 +176,37 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         var rows = await Leaderboard.BuildAsync(fixture.Cluster.GrainFactory, snapshot);
         Assert.Equal(snapshot.BestTrialId, rows.Single(r => r.Rank == 1 && !r.Baseline).TrialId);
     }
+
+    [Fact]
+    public async Task RetryRunsEndedTrialsAgainAsNewAttempts()
+    {
+        var yaml = Sweep("retry").Replace("learning_rate: [2.0e-5, 5.0e-5]", "learning_rate: [2.0e-5, 1.0e-3]");
+        var first = await RunAsync("retry", yaml);
+        var failed = first.Trials.Where(t => t.Status == TrialStatus.Failed).Select(t => t.TrialId).Order().ToList();
+        Assert.Equal(2, failed.Count);
+        var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("retry");
+
+        var succeeded = first.Trials.First(t => t.Status == TrialStatus.Succeeded).TrialId;
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => experiment.RetryAsync([succeeded], failedOnly: false));
+        Assert.Contains("succeeded; only failed, stopped or cancelled trials are retried", refused.Message);
+        var unknown = await Assert.ThrowsAnyAsync<Exception>(() => experiment.RetryAsync(["t-0000000000000000"], failedOnly: false));
+        Assert.Contains("has no trial t-0000000000000000", unknown.Message);
+
+        var retried = await experiment.RetryAsync([], failedOnly: true);
+        Assert.Equal(failed, retried.Order());
+        ExperimentSnapshot again;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(50);
+            again = await experiment.GetAsync();
+        } while (again.Status == ExperimentStatus.Running && clock.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.Equal(ExperimentStatus.Completed, again.Status);
+        foreach (var id in failed)
+        {
+            var trial = await fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>($"retry/{id}").GetAsync();
+            Assert.Equal(2, trial.Attempt); // a new attempt, which fails the same way (NaN is deterministic here)
+            Assert.Equal(TrialStatus.Failed, trial.Status);
+        }
+    }
 }

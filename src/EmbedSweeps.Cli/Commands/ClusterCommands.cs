@@ -51,7 +51,7 @@ internal static class ClusterCommands
                 return CommandLine.Success;
             }
             (snapshot, var interrupted) = await FollowAsync(session, name, snapshot, cancellationToken);
-            if (interrupted) return await StopFollowingAsync(session, name, path, snapshot);
+            if (interrupted) return await StopFollowingAsync(session, name, $"embedsweeps sweep run {path}", snapshot);
             var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
             var definition = SweepParser.Parse(yaml, path);
             var searched = snapshot.Trials.Count(t => !t.Baseline);
@@ -65,7 +65,7 @@ internal static class ClusterCommands
     }
 
     /// <summary>Prints progress every 2 s until the sweep is no longer running or the command is interrupted; returns the last snapshot.</summary>
-    private static async Task<(ExperimentSnapshot Snapshot, bool Interrupted)> FollowAsync(ClusterSession session, string name, ExperimentSnapshot snapshot, CancellationToken cancellationToken)
+    internal static async Task<(ExperimentSnapshot Snapshot, bool Interrupted)> FollowAsync(ClusterSession session, string name, ExperimentSnapshot snapshot, CancellationToken cancellationToken)
     {
         var experiment = session.Client.GetGrain<IExperimentGrain>(name);
         var last = "";
@@ -97,9 +97,9 @@ internal static class ClusterCommands
     /// <summary>
     /// Ctrl-C or SIGTERM while following. As a client: stop following, the sweep goes on in the cluster. Hosting the
     /// silo: stop it (its workers first); the running trials stay Running with their checkpoints, and the next
-    /// <c>sweep run FILE</c> resumes them. Exit 130 either way.
+    /// <paramref name="continueWith"/> (<c>sweep run FILE</c>) resumes them. Exit 130 either way.
     /// </summary>
-    private static async Task<int> StopFollowingAsync(ClusterSession session, string name, string path, ExperimentSnapshot snapshot)
+    internal static async Task<int> StopFollowingAsync(ClusterSession session, string name, string continueWith, ExperimentSnapshot snapshot)
     {
         var running = snapshot.Count(TrialStatus.Running);
         if (!session.Embedded)
@@ -110,7 +110,7 @@ internal static class ClusterCommands
         Console.Error.WriteLine("stopping the silo this command hosts and its trial workers …");
         await session.DisposeAsync();
         Console.Error.WriteLine($"stopped {name}: {snapshot.Count(TrialStatus.Succeeded)} trial(s) finished, {running} stopped while running, {snapshot.Count(TrialStatus.Pending)} not started. " +
-                                $"Run `embedsweeps sweep run {path}` to continue: running trials resume from their last checkpoints.");
+                                $"Run `{continueWith}` to continue: running trials resume from their last checkpoints.");
         return Interrupts.ExitCode;
     }
 
@@ -239,7 +239,7 @@ internal static class ClusterCommands
         return new Command("models", "The model registry.") { list };
     }
 
-    private static async Task<ExperimentSnapshot> Existing(ClusterSession session, string name)
+    internal static async Task<ExperimentSnapshot> Existing(ClusterSession session, string name)
     {
         if (!SweepParser.IsValidName(name))
             throw new EmbedSweepsException($"'{name}' is not a sweep name (lower-case letters, digits and '-', at most 63; see `sweep list`).");

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using EmbedSweeps.Abstractions;
+using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Embeddings;
+
+namespace EmbedSweeps.Cli.Commands;
+
+/// <summary>
+/// <c>embedsweeps sweep retry NAME [--failed] [--trial ID]…</c>: runs ended trials again as new attempts (from their last
+/// checkpoint where one exists) — the named ones, else every failed and stopped one (<c>--failed</c>: failed only).
+/// With a running cluster it returns once the retry is recorded; hosting its own silo, it follows until the sweep ends.
+/// </summary>
+internal static class SweepRetryCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The sweep's name." };
+        var failed = new Option<bool>("--failed") { Description = "Only failed trials (default: failed, stopped and cancelled ones)." };
+        var trials = new Option<string[]>("--trial") { Description = "A trial id to retry (repeat for several); it must have ended without succeeding.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("retry", "Run a sweep's failed or stopped trials again as new attempts.") { name, failed, trials };
+        command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
+        {
+            var sweep = result.GetValue(name)!;
+            await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            var snapshot = await ClusterCommands.Existing(session, sweep);
+            IReadOnlyList<string> retried;
+            try
+            {
+                retried = await session.Client.GetGrain<IExperimentGrain>(sweep).RetryAsync(result.GetValue(trials) ?? [], result.GetValue(failed));
+            }
+            catch (ArgumentException e)
+            {
+                throw new EmbedSweepsException(e.Message);
+            }
+            if (retried.Count == 0)
+            {
+                Console.Error.WriteLine($"{sweep}: no {(result.GetValue(failed) ? "failed" : "failed, stopped or cancelled")} trial to retry.");
+                return CommandLine.Success;
+            }
+            Console.Error.WriteLine($"{sweep}: retrying {retried.Count} trial(s): {string.Join(", ", retried)}");
+            if (!session.Embedded)
+            {
+                Console.Error.WriteLine($"the running cluster runs them; follow with `embedsweeps sweep status {sweep}`.");
+                return CommandLine.Success;
+            }
+            snapshot = await session.Client.GetGrain<IExperimentGrain>(sweep).GetAsync();
+            (snapshot, var interrupted) = await ClusterCommands.FollowAsync(session, sweep, snapshot, cancellationToken);
+            if (interrupted) return await ClusterCommands.StopFollowingAsync(session, sweep, $"embedsweeps sweep retry {sweep}", snapshot);
+            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
+            LeaderboardTable.Print(snapshot, rows, null);
+            return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
+        }));
+        return command;
+    }
+}
