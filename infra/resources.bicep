@@ -110,7 +110,10 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
         name: 'web'
         image: 'mcr.microsoft.com/dotnet/aspnet:10.0' // replaced by azd deploy
         resources: { cpu: json('1.0'), memory: '2Gi' }
-        env: concat(storageEnv, [{ name: 'EMBEDSWEEPS__WEB__ADMINPASSWORD', secretRef: 'admin-password' }])
+        env: concat(storageEnv, [
+          { name: 'EMBEDSWEEPS__WEB__ADMINPASSWORD', secretRef: 'admin-password' }
+          { name: 'EMBEDSWEEPS__WEB__BEHINDPROXY', value: 'true' } // client address and https from the ingress's X-Forwarded-* headers
+        ])
       }]
       // The web-role silo keeps the cluster's grains alive while trainers scale to zero: always one.
       scale: { minReplicas: 1, maxReplicas: 1 }

@@ -177,13 +177,15 @@ public sealed class ExperimentGrain(
         var running = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)
             .Select(t => TrialConfigs.FromParametersJson(t.ParametersJson, definition)).ToList();
         var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
-        var trial = tpe.Suggest(Searched, finished, running);
-        if (trial is null || state.State.Trials.Any(t => t.TrialId == trial.Id))
+        // Every trial of the search counts as tried — failed and cancelled ones too, though they teach the TPE nothing.
+        var trial = tpe.Suggest(Searched, finished, running, state.State.Trials.Where(t => !t.Baseline).Select(t => t.TrialId));
+        if (trial is null)
         {
             logger.LogInformation("Sweep {Sweep}: the search space holds no configuration not yet tried; {Count} trials in all", Name, Searched);
             state.State = state.State with { SearchExhausted = true };
             return null;
         }
+        if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null; // cannot happen (tried ids are excluded); the reminder asks again
         await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Resources.TrialsPerGpu, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
         state.State = state.State with { Trials = [.. state.State.Trials, entry] };
@@ -249,8 +251,20 @@ public sealed class ExperimentGrain(
             best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt);
     }
 
-    private SweepDefinition? Definition() =>
-        sweep ??= state.State.Yaml is null ? null : SweepParser.Parse(state.State.Yaml, state.State.FileName);
+    private SweepDefinition? Definition()
+    {
+        if (sweep is not null || state.State.Yaml is null) return sweep;
+        try
+        {
+            return sweep = SweepParser.Parse(state.State.Yaml, state.State.FileName);
+        }
+        catch (SweepValidationException e)
+        {
+            // Stored by an earlier version that accepted it: it stays readable but schedules nothing until resubmitted.
+            logger.LogError("Sweep {Sweep}: the stored file is no longer valid and nothing more is scheduled; fix and resubmit it: {Problems}", Name, e.Message);
+            return null;
+        }
+    }
 
     private int Count(TrialStatus status) => state.State.Trials.Count(t => t.Status == status);
 

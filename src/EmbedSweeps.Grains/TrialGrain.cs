@@ -124,7 +124,7 @@ public sealed class TrialGrain(
     }
 
     private static string FailedEvaluation(string objective) =>
-        $"the evaluation failed: {objective} is NaN (the model's embeddings are constant or not finite, as after a learning rate too high)";
+        $"the evaluation failed: {objective} is NaN or missing (the model's embeddings are constant or not finite, as after a learning rate too high)";
 
     public async Task<bool> FailAsync(int attempt, string reason)
     {

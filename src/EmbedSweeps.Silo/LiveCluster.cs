@@ -45,7 +45,9 @@ public static class LiveCluster
         {
             await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == options.ClusterId, cancellationToken: cancellationToken))
             {
-                if (row.GetString("Status") is not ("Active" or "Joining") || Text(row, "Address") != IPAddress.Loopback.ToString()) continue;
+                // Only this machine's own loopback silos: another machine sharing the storage may list a live 127.0.0.1 silo too.
+                if (row.GetString("Status") is not ("Active" or "Joining") || Text(row, "Address") != IPAddress.Loopback.ToString()
+                    || !string.Equals(Text(row, "HostName"), Dns.GetHostName(), StringComparison.OrdinalIgnoreCase)) continue;
                 if (int.TryParse(Text(row, "Port"), out var silo) && int.TryParse(Text(row, "ProxyPort"), out var gateway) && gateway > 0)
                     candidates.Add((silo, gateway, row.Timestamp ?? DateTimeOffset.MinValue));
             }

@@ -93,6 +93,13 @@ public sealed class ConditionalParameterTests
     }
 
     [Fact]
+    public void TheModelAndTheLossCannotBeConditional()
+    {
+        var problems = Sweeps.Problems(Sweep("grid", "[10]").Replace("  base_model: m", "  base_model: { value: m, when: { learning_rate: [2.0e-5] } }"));
+        Assert.Contains(problems, p => p.Message.Contains("base_model cannot have a when: every trial needs one"));
+    }
+
+    [Fact]
     public void AConditionMayNotNameADistributionOrAnotherConditionalParameter()
     {
         var onDistribution = Sweeps.Problems(Sweep("random", "{ values: [10, 20], when: { learning_rate: [2.0e-5] } }")

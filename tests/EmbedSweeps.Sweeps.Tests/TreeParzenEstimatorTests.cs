@@ -84,17 +84,43 @@ public sealed class TreeParzenEstimatorTests
         var farther = all[17] with { Value = 0.95, StoppedAtStep = 300 };
         var earlier = all[18] with { Value = 0.99, StoppedAtStep = 100 };
         var worse = all[19] with { Value = 0.90, StoppedAtStep = 300 };
-        var (good, bad) = TreeParzenEstimator.Split([.. completed, farther, earlier, worse], Goal.Maximize);
+        var (good, _) = TreeParzenEstimator.Split([.. completed, farther, earlier, worse], Goal.Maximize);
         Assert.Equal([completed[16].Trial.Id, completed[15].Trial.Id], good.Select(t => t.Id));
 
-        // With fewer completed trials than γ, the stopped ones that went farther fill the rest, by value within a step.
-        var (fewGood, _) = TreeParzenEstimator.Split([completed[0], earlier, worse, farther, .. completed.Skip(1).Take(16)], Goal.Maximize);
-        Assert.Equal(2, fewGood.Count);
-        var onlyOne = new List<Observation> { completed[0], earlier, worse, farther };
-        onlyOne.AddRange(Enumerable.Range(0, 16).Select(i => all[i] with { Value = 0.5, StoppedAtStep = 50 }));
-        var (mixed, _) = TreeParzenEstimator.Split(onlyOne, Goal.Maximize);
+        // One completed trial and nineteen stopped ones: the completed one first, then the stopped trial that went
+        // farthest with the better value — not the one with the highest value, which stopped earlier.
+        var stopped = new List<Observation> { farther, earlier, worse };
+        stopped.AddRange(all.Take(16).Select(o => o with { Value = 0.5, StoppedAtStep = 50 }));
+        var (mixed, bad) = TreeParzenEstimator.Split([completed[0], .. stopped], Goal.Maximize);
         Assert.Equal([completed[0].Trial.Id, farther.Trial.Id], mixed.Select(t => t.Id));
-        Assert.Contains(earlier.Trial, bad.Concat(TreeParzenEstimator.Split(onlyOne, Goal.Maximize).Bad));
+        Assert.Contains(earlier.Trial.Id, bad.Select(t => t.Id));
+        Assert.Contains(worse.Trial.Id, bad.Select(t => t.Id));
+
+        // A stopped trial whose last value is NaN ranks after every other stopped trial at its step.
+        var nan = farther with { Trial = all[16].Trial, Value = double.NaN };
+        var (withNaN, _) = TreeParzenEstimator.Split([nan, worse, .. all.Take(16).Select(o => o with { Value = 0.5, StoppedAtStep = 50 }), earlier, farther], Goal.Maximize);
+        Assert.Equal([farther.Trial.Id, worse.Trial.Id], withNaN.Select(t => t.Id));
+    }
+
+    [Fact]
+    public void TriedConfigurationsWithoutAValueAreNeverSuggestedAgain()
+    {
+        // Two configurations; one failed (no value). The TPE must offer the other, then report the space spent.
+        var sweep = Sweeps.Parse("""
+            name: b
+            method: bayes
+            objective: { metric: stsb_validation_spearman_cosine }
+            parameters:
+              base_model: m
+              loss: [cosine, cosent]
+            data: { train: stsb }
+            limits: { max_trials: 8 }
+            """);
+        var tpe = new TreeParzenEstimator(sweep, startupTrials: 1);
+        var first = tpe.Suggest(0, [], [])!;
+        var second = tpe.Suggest(1, [], [], tried: [first.Id])!;
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Null(tpe.Suggest(2, [new Observation(second, 0.8)], [], tried: [first.Id]));
     }
 
     [Fact]

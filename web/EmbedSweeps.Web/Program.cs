@@ -11,6 +11,7 @@ builder.Services.AddLeaderboardPages();
 builder.Services.AddAdminSignIn();
 
 var app = builder.Build();
+app.UseProxyHeadersWhenBehindProxy();
 // Development shows exceptions; production a plain error page (and HSTS is the reverse proxy's job: the app binds to loopback).
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseRateLimiter();

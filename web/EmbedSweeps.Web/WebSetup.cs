@@ -3,6 +3,7 @@ using EmbedSweeps.Web.Services;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
 using MudBlazor.Services;
 
@@ -48,10 +49,25 @@ public static class WebSetup
             o.Cookie.Name = "embedsweeps.admin";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever served over https (behind a proxy: X-Forwarded-Proto)
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+    }
+
+    /// <summary>
+    /// Behind a reverse proxy (Container Apps' ingress; <c>Web:BehindProxy=true</c>, env <c>EMBEDSWEEPS__WEB__BEHINDPROXY</c>):
+    /// take the client's address and scheme from X-Forwarded-For/-Proto, so sign-in limits count per real client and the
+    /// auth cookie is Secure over https. Off by default: a directly reachable app must not trust a header anyone can send.
+    /// </summary>
+    public static void UseProxyHeadersWhenBehindProxy(this WebApplication app)
+    {
+        if (!string.Equals(app.Configuration["Web:BehindProxy"], "true", StringComparison.OrdinalIgnoreCase)) return;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        options.KnownIPNetworks.Clear(); // the ingress's address is not known in advance; the app is reachable only through it
+        options.KnownProxies.Clear();
+        app.UseForwardedHeaders(options);
     }
 
     /// <summary>Sign-in attempts per client address and in all, per minute: past them, 429 with Retry-After, nothing evaluated.</summary>

@@ -54,7 +54,21 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
 
         // A silo of this machine killed a moment ago is still listed; taking over its ports retires its entry at once.
         if (await LiveCluster.DeadLoopbackEndpointAsync(options, cancellationToken) is { } reused)
-            options = options with { SiloPort = reused.SiloPort, GatewayPort = reused.GatewayPort };
+        {
+            try
+            {
+                return await HostSiloAsync(options with { SiloPort = reused.SiloPort, GatewayPort = reused.GatewayPort }, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Another command took those ports between the check and the bind: fresh ones, as without a dead entry.
+            }
+        }
+        return await HostSiloAsync(options, cancellationToken);
+    }
+
+    private static async Task<ClusterSession> HostSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
+    {
         var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null);
         var host = CommandHosts.Builder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
@@ -87,7 +101,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
     {
         if (disposed) return;
         disposed = true;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within Interrupts.Grace
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         host.Dispose();

@@ -44,7 +44,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within Interrupts.Grace
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         host.Dispose();

@@ -32,18 +32,22 @@ internal static class SweepRetryCommand
             {
                 throw new EmbedSweepsException(e.Message);
             }
-            if (retried.Count == 0)
+            snapshot = await session.Client.GetGrain<IExperimentGrain>(sweep).GetAsync();
+            if (retried.Count == 0 && (snapshot.Status != ExperimentStatus.Running || !session.Embedded))
             {
                 Console.Error.WriteLine($"{sweep}: no {(result.GetValue(failed) ? "failed" : "failed, stopped or cancelled")} trial to retry.");
                 return CommandLine.Success;
             }
-            Console.Error.WriteLine($"{sweep}: retrying {retried.Count} trial(s): {string.Join(", ", retried)}");
+            // Nothing new to retry but the sweep is still running (a command that hosted its silo was interrupted): hosting
+            // the silo now resumes its running trials, so follow it to the end as sweep run would.
+            Console.Error.WriteLine(retried.Count > 0
+                ? $"{sweep}: retrying {retried.Count} trial(s): {string.Join(", ", retried)}"
+                : $"{sweep}: nothing to retry; continuing its {snapshot.Count(TrialStatus.Running) + snapshot.Count(TrialStatus.Pending)} unfinished trial(s).");
             if (!session.Embedded)
             {
                 Console.Error.WriteLine($"the running cluster runs them; follow with `embedsweeps sweep status {sweep}`.");
                 return CommandLine.Success;
             }
-            snapshot = await session.Client.GetGrain<IExperimentGrain>(sweep).GetAsync();
             (snapshot, var interrupted) = await ClusterCommands.FollowAsync(session, sweep, snapshot, cancellationToken);
             if (interrupted) return await ClusterCommands.StopFollowingAsync(session, sweep, $"embedsweeps sweep retry {sweep}", snapshot);
             var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);

@@ -241,7 +241,12 @@ public static partial class SweepParser
             }
             var space = ParseSpace(reader, setting, value);
             if (space is null) continue;
-            if (value is YamlMapping { } form && form["when"] is { } when) conditions.Add((result.Count, when));
+            if (value is YamlMapping { } form && form["when"] is { } when)
+            {
+                // Every trial needs a model and a loss: they cannot be left out of some.
+                if (key.Value is "base_model" or "loss") { reader.Report(when, $"{key.Value} cannot have a when: every trial needs one; make the other parameters conditional on it instead."); continue; }
+                conditions.Add((result.Count, when));
+            }
             result.Add(space);
         }
         // Conditions last: a when may name a parameter declared after it.

@@ -31,12 +31,13 @@ public sealed class TreeParzenEstimator(SweepDefinition sweep, int startupTrials
 
     /// <summary>
     /// The configuration for the <paramref name="index"/>-th trial of the sweep (deterministic given the inputs), or
-    /// null when every configuration of a finite space is finished, running or suggested.
+    /// null when every configuration of a finite space is finished, running, suggested or otherwise tried.
     /// </summary>
-    public TrialConfig? Suggest(int index, IReadOnlyList<Observation> finished, IReadOnlyList<TrialConfig> running)
+    /// <param name="tried">Ids of other trials that exist without a value to learn from (failed, cancelled): never suggested again.</param>
+    public TrialConfig? Suggest(int index, IReadOnlyList<Observation> finished, IReadOnlyList<TrialConfig> running, IEnumerable<string>? tried = null)
     {
         var random = new Random(unchecked(sweep.Seed * 1_000_003 + index));
-        var taken = finished.Select(o => o.Trial.Id).Concat(running.Select(r => r.Id)).ToHashSet();
+        var taken = finished.Select(o => o.Trial.Id).Concat(running.Select(r => r.Id)).Concat(tried ?? []).ToHashSet();
         var scoredTrials = finished.Where(o => o.StoppedAtStep is not null || !double.IsNaN(o.Value)).ToList();
         if (scoredTrials.Count < Math.Max(1, startupTrials)) return Fresh(random, taken);
 
