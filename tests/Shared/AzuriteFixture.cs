@@ -54,7 +54,11 @@ public sealed class AzuriteFixture : IDisposable
         process = null;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        TestPaths.DeleteQuietly(data); // the blobs of every trial model the tests uploaded
+    }
 
     private static void WaitForPort(int port)
     {

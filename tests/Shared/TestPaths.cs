@@ -26,11 +26,30 @@ public static class TestPaths
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A fresh folder under this test process's own scratch root, which is deleted when the process exits.</summary>
     public static string NewTemporaryDirectory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(ScratchRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    // Models, checkpoints and trial folders add up to gigabytes a run: without this a machine that runs the suite
+    // repeatedly fills its disk (it did: 55 GB under /tmp after a few sessions).
+    private static readonly Lazy<string> ScratchRoot = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
+        return root;
+    });
+
+    /// <summary>Deletes a folder tree, ignoring what cannot be deleted (a file a child process still holds).</summary>
+    public static void DeleteQuietly(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static string FindRepositoryRoot()
