@@ -18,10 +18,5 @@ internal static class SharedFiles
         throw new InvalidOperationException("EmbedSweeps.sln not found above the test binaries.");
     }
 
-    public static string NewTemporaryDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string NewTemporaryDirectory() => EmbedSweeps.Testing.TestPaths.NewTemporaryDirectory();
 }

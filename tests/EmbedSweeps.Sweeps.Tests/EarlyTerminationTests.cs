@@ -8,7 +8,8 @@ public sealed class EarlyTerminationTests
     private static readonly Objective Maximize = new("m", Goal.Maximize);
     private static readonly Objective Minimize = new("m", Goal.Minimize);
 
-    private static List<MetricReport> Curves(params (string Trial, double[] Values)[] curves) =>
+    /// <summary>Reports at steps 100, 200, … for each trial's values (shared with <see cref="FailedEvaluationTests"/>).</summary>
+    internal static List<MetricReport> Curves(params (string Trial, double[] Values)[] curves) =>
         curves.SelectMany(c => c.Values.Select((v, i) => new MetricReport(c.Trial, (i + 1) * 100, v))).ToList();
 
     [Fact]

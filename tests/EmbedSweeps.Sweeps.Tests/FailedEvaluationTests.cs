@@ -12,8 +12,7 @@ public sealed class FailedEvaluationTests
     private static readonly Objective Maximize = new("m", Goal.Maximize);
     private static readonly Objective Minimize = new("m", Goal.Minimize);
 
-    private static List<MetricReport> Curves(params (string Trial, double[] Values)[] curves) =>
-        curves.SelectMany(c => c.Values.Select((v, i) => new MetricReport(c.Trial, (i + 1) * 100, v))).ToList();
+    private static List<MetricReport> Curves(params (string Trial, double[] Values)[] curves) => EarlyTerminationTests.Curves(curves);
 
     [Theory]
     [InlineData(Goal.Maximize)]

@@ -36,9 +36,15 @@ public static class TestPaths
 
     // Models, checkpoints and trial folders add up to gigabytes a run: without this a machine that runs the suite
     // repeatedly fills its disk (it did: 55 GB under /tmp after a few sessions).
+    // The test host is not always let run its exit handlers, so each run also removes the roots of test processes gone.
     private static readonly Lazy<string> ScratchRoot = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "embedsweeps-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var parent = Path.Combine(Path.GetTempPath(), "embedsweeps-tests");
+        Directory.CreateDirectory(parent);
+        foreach (var stale in Directory.EnumerateDirectories(parent))
+            if (int.TryParse(Path.GetFileName(stale).Split('-')[0], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                DeleteQuietly(stale);
+        var root = Path.Combine(parent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
         return root;
