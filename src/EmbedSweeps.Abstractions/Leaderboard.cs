@@ -17,6 +17,9 @@ public sealed record LeaderboardRow(
     double? DurationSeconds,
     string? Model)
 {
+    /// <summary>Whether the trial is on the Pareto front of the metrics asked for (report.pareto, --pareto); null when none were.</summary>
+    public bool? OnParetoFront { get; init; }
+
     /// <summary>How many attempts the trial took (more than one after a crash, a timeout or a lost silo).</summary>
     public int Attempts { get; init; }
 

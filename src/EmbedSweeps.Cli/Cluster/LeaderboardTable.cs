@@ -6,8 +6,11 @@ namespace EmbedSweeps.Cli.Cluster;
 /// <summary>The leaderboard as a terminal table: the settings that vary and the headline metrics.</summary>
 internal static class LeaderboardTable
 {
-    public static void Print(ExperimentSnapshot experiment, IReadOnlyList<LeaderboardRow> rows, int? top)
+    /// <param name="pareto">Metrics whose Pareto front to mark (report.pareto or --pareto); empty for none.</param>
+    public static void Print(ExperimentSnapshot experiment, IReadOnlyList<LeaderboardRow> rows, int? top, IReadOnlyList<string>? pareto = null)
     {
+        pareto ??= [];
+        var front = OnFront(rows, pareto);
         var shown = rows.Where(r => r.Baseline).Concat(rows.Where(r => !r.Baseline).Take(top ?? int.MaxValue)).ToList();
         var searchedRows = rows.Where(r => !r.Baseline).ToList();
         var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
@@ -15,9 +18,11 @@ internal static class LeaderboardTable
         var metrics = rows.SelectMany(r => r.Metrics.Keys).Distinct()
             .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.EndsWith("_ndcg_at_10", StringComparison.Ordinal)
                         || (m.StartsWith("banking77", StringComparison.Ordinal) && !m.Contains("_ci_", StringComparison.Ordinal) && !m.Contains("_gain", StringComparison.Ordinal)))
+            .Concat(pareto).Distinct()
             .OrderBy(m => m != experiment.Objective).ThenBy(m => m, StringComparer.Ordinal).ToList();
-        var header = new[] { "rank", "trial", "status" }.Concat(varying).Append("gain").Concat(metrics).ToList();
+        var header = new[] { "rank", "trial", "status" }.Concat(pareto.Count > 0 ? ["pareto"] : Array.Empty<string>()).Concat(varying).Append("gain").Concat(metrics).ToList();
         var table = shown.Select(r => new[] { r.Baseline ? "base" : r.Rank.ToString(CultureInfo.InvariantCulture), r.TrialId, r.Status.ToString().ToLowerInvariant() }
+            .Concat(pareto.Count > 0 ? [front.Contains(r.TrialId) ? "*" : ""] : Array.Empty<string>())
             .Concat(varying.Select(v => r.Settings.GetValueOrDefault(v, "")))
             .Append(r.Gain is { } gain ? gain.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + (r.GainWithinNoise ? " (noise)" : "") : "")
             .Concat(metrics.Select(m => r.Metrics.TryGetValue(m, out var value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "")).ToList()).ToList();
@@ -27,9 +32,16 @@ internal static class LeaderboardTable
         Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in table) Console.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))));
         foreach (var row in shown.Where(r => r.Failure is not null)) Console.WriteLine($"{row.TrialId}: {row.Failure}");
+        if (pareto.Count > 0)
+            Console.WriteLine($"pareto *: no other trial is at least as good on every one of {string.Join(", ", pareto)} and better on one.");
         if (shown.Any(r => r.GainWithinNoise))
             Console.WriteLine("(noise): the 95% paired-bootstrap interval of the gain over the untrained model contains 0; the difference may be chance.");
         if (metrics.Any(m => m.StartsWith("banking77_", StringComparison.Ordinal)))
             Console.WriteLine("banking77_*: MTEB Banking77Classification under MTEB 2.x sampling (mteb-v2) unless the metric name says mteb_v1.");
     }
+
+    /// <summary>The succeeded trials (baseline aside) on the Pareto front of <paramref name="pareto"/>.</summary>
+    public static IReadOnlySet<string> OnFront(IEnumerable<LeaderboardRow> rows, IReadOnlyList<string> pareto) => pareto.Count == 0
+        ? new HashSet<string>()
+        : EmbedSweeps.Sweeps.Reports.ParetoFront.Of(rows.Where(r => !r.Baseline && r.Status == TrialStatus.Succeeded).Select(r => (r.TrialId, r.Metrics)), pareto);
 }

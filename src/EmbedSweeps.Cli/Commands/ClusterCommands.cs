@@ -57,8 +57,8 @@ internal static class ClusterCommands
             var searched = snapshot.Trials.Count(t => !t.Baseline);
             if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
                 Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = rows }, Indented));
-            else LeaderboardTable.Print(snapshot, rows, null);
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = WithFront(rows, definition.Pareto) }, Indented));
+            else LeaderboardTable.Print(snapshot, rows, null, definition.Pareto);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
         }));
         return command;
@@ -112,6 +112,14 @@ internal static class ClusterCommands
         Console.Error.WriteLine($"stopped {name}: {snapshot.Count(TrialStatus.Succeeded)} trial(s) finished, {running} stopped while running, {snapshot.Count(TrialStatus.Pending)} not started. " +
                                 $"Run `{continueWith}` to continue: running trials resume from their last checkpoints.");
         return Interrupts.ExitCode;
+    }
+
+    // Rows with OnParetoFront set when Pareto metrics are given (JSON output).
+    private static IEnumerable<LeaderboardRow> WithFront(IReadOnlyList<LeaderboardRow> rows, IReadOnlyList<string> pareto)
+    {
+        if (pareto.Count == 0) return rows;
+        var front = LeaderboardTable.OnFront(rows, pareto);
+        return rows.Select(r => r with { OnParetoFront = !r.Baseline && front.Contains(r.TrialId) });
     }
 
     private static string ProgressLine(TrialProgress p) =>
@@ -180,14 +188,19 @@ internal static class ClusterCommands
         var name = new Argument<string>("name") { Description = "The sweep's name." };
         var top = new Option<int?>("--top") { Description = "Show only the best K trials." };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var command = new Command("leaderboard", "Trials of a sweep ranked by its objective, with their settings and final metrics.") { name, top, json };
+        var pareto = new Option<string?>("--pareto") { Description = "Mark the Pareto front of these metrics (comma-separated, all higher-is-better), e.g. stsb_test_dim128_spearman_cosine,stsb_test_dim384_spearman_cosine." };
+        var command = new Command("leaderboard", "Trials of a sweep ranked by its objective, with their settings and final metrics.") { name, top, json, pareto };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
             var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows.Take(result.GetValue(top) ?? int.MaxValue), Indented));
-            else LeaderboardTable.Print(snapshot, rows, result.GetValue(top));
+            var metrics = result.GetValue(pareto)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            if (metrics.Length == 1) throw new EmbedSweepsException("--pareto needs two or more metrics, separated by commas.");
+            if (metrics.FirstOrDefault(m => !rows.Any(r => r.Metrics.ContainsKey(m))) is { } unknown)
+                throw new EmbedSweepsException($"--pareto: no trial of {snapshot.Name} has a metric {unknown}{Suggestions.DidYouMean(unknown, rows.SelectMany(r => r.Metrics.Keys).Distinct())}.");
+            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(WithFront(rows, metrics).Take(result.GetValue(top) ?? int.MaxValue), Indented));
+            else LeaderboardTable.Print(snapshot, rows, result.GetValue(top), metrics);
             return CommandLine.Success;
         }));
         return command;

@@ -70,4 +70,7 @@ public sealed record SweepDefinition(
 {
     /// <summary>What is valid but probably not meant (a swept setting some of the sweep's losses ignore), as FILE:LINE:COLUMN.</summary>
     public IReadOnlyList<SweepProblem> Warnings { get; init; } = [];
+
+    /// <summary><c>report.pareto</c>: the metrics whose Pareto front the leaderboard marks (empty: none).</summary>
+    public IReadOnlyList<string> Pareto { get; init; } = [];
 }

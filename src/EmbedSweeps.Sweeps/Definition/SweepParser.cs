@@ -10,7 +10,7 @@ namespace EmbedSweeps.Sweeps.Definition;
 /// </summary>
 public static partial class SweepParser
 {
-    private static readonly string[] TopLevel = ["name", "description", "method", "seed", "objective", "parameters", "data", "training", "evaluation", "early_termination", "limits", "resources"];
+    private static readonly string[] TopLevel = ["name", "description", "method", "seed", "objective", "parameters", "data", "training", "evaluation", "early_termination", "limits", "resources", "report"];
     private static readonly string[] Methods = ["grid", "random", "bayes"];
     private static readonly string[] Goals = ["maximize", "minimize"];
     private static readonly string[] StsbSplits = ["validation", "test"];
@@ -57,12 +57,13 @@ public static partial class SweepParser
         var earlyTermination = ParseEarlyTermination(reader, sweep["early_termination"]);
         var limits = ParseLimits(reader, sweep["limits"]);
         var resources = ParseResources(reader, sweep["resources"]);
+        var pareto = ParsePareto(reader, sweep["report"], evaluation);
 
         CheckCombinations(reader, sweep, method, parameters, data, limits);
         if (reader.Problems.Count > 0) throw new SweepValidationException(reader.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
 
         return new SweepDefinition(name!, description, Enum.Parse<SearchMethod>(method, ignoreCase: true), seed, objective!,
-            parameters, data, training, evaluation, earlyTermination, limits, resources) { Warnings = UnusedByLosses(file, sweep, parameters) };
+            parameters, data, training, evaluation, earlyTermination, limits, resources) { Warnings = UnusedByLosses(file, sweep, parameters), Pareto = pareto };
     }
 
     private static T? Required<T>(NodeReader reader, YamlMapping mapping, string key, Func<YamlNode, T?> read)
@@ -447,6 +448,30 @@ public static partial class SweepParser
             (int)(reader.Integer(mapping["min_steps"], "early_termination.min_steps", 1, int.MaxValue) ?? 100),
             (int)(reader.Integer(mapping["reduction_factor"], "early_termination.reduction_factor", 2, 100) ?? 3),
             (int)(reader.Integer(mapping["min_trials"], "early_termination.min_trials", 1, 10_000) ?? 3));
+    }
+
+    // report: { pareto: [metric, metric, …] }: two or more distinct metrics this sweep's evaluations produce.
+    private static List<string> ParsePareto(NodeReader reader, YamlNode? node, List<EvaluationSpec> evaluation)
+    {
+        var mapping = reader.Mapping(node, "report");
+        if (mapping is null) return [];
+        reader.OnlyKeys(mapping, "report", "pareto");
+        if (mapping["pareto"] is not { } list) return [];
+        if (list is not YamlSequence { Items.Count: >= 2 } sequence)
+        {
+            reader.Report(list, "report.pareto must list two or more metrics, such as [stsb_validation_spearman_cosine, banking77_accuracy].");
+            return [];
+        }
+        var produced = evaluation.SelectMany(MetricsOf).ToList();
+        var metrics = new List<string>();
+        foreach (var item in sequence.Items)
+        {
+            if (reader.Text(item, "each of report.pareto") is not { } metric) continue;
+            if (!produced.Contains(metric)) reader.Report(item, $"report.pareto: metric '{metric}' is not produced by this sweep's evaluation{Suggestions.DidYouMean(metric, produced)}.");
+            else if (metrics.Contains(metric)) reader.Report(item, $"report.pareto lists {metric} twice.");
+            else metrics.Add(metric);
+        }
+        return metrics;
     }
 
     private static LimitsSpec ParseLimits(NodeReader reader, YamlNode? node)
