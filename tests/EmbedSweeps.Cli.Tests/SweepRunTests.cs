@@ -62,6 +62,19 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(exported, "model.safetensors")), File.ReadAllBytes(Path.Combine(fetched, "model.safetensors")));
         Assert.StartsWith("http://127.0.0.1:", trials[0].GetProperty("Model").GetString());
 
+        // The Pareto front of two metrics, after the fact: at least the best trial on one of them is on it; a metric no
+        // trial has is a clear error.
+        var pareto = CliRunner.Run("leaderboard", "tiny-e2e", "--json", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
+        Assert.True(pareto.ExitCode == 0, pareto.Error);
+        var marked = JsonDocument.Parse(pareto.Output).RootElement.EnumerateArray().ToList();
+        Assert.Contains(marked, r => r.GetProperty("OnParetoFront").ValueKind == JsonValueKind.True);
+        Assert.All(marked.Where(r => r.GetProperty("Baseline").GetBoolean()), r => Assert.Equal(JsonValueKind.False, r.GetProperty("OnParetoFront").ValueKind));
+        var table = CliRunner.Run("leaderboard", "tiny-e2e", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
+        Assert.Contains("pareto *", table.Output);
+        var unknownMetric = CliRunner.Run("leaderboard", "tiny-e2e", "--pareto", "stsb_validation_spearman_cosine,stsb_validaton_spearman_dot");
+        Assert.Equal(2, unknownMetric.ExitCode);
+        Assert.Contains("did you mean", unknownMetric.Error);
+
         // Resubmitting the same sweep is idempotent: nothing runs again.
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.Equal(0, again.ExitCode);
