@@ -50,22 +50,3 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
         host.Dispose();
     }
 }
-
-/// <summary><c>--listen ADDRESS</c>, <c>--advertise ADDRESS</c> and <c>--insecure</c> of <c>silo</c> and <c>serve --host-silo</c>.</summary>
-internal sealed record ListenOptions(System.Net.IPAddress? Listen, System.Net.IPAddress? Advertise, bool Insecure);
-
-/// <summary>The cluster options from the environment, a malformed variable reported as bad input (exit 2), not an internal error.</summary>
-internal static class ClusterSettings
-{
-    public static EmbedSweepsClusterOptions Options()
-    {
-        try
-        {
-            return EmbedSweepsClusterOptions.FromEnvironment();
-        }
-        catch (ArgumentException e)
-        {
-            throw new EmbedSweepsException(e.Message);
-        }
-    }
-}

@@ -22,11 +22,12 @@ internal static class ClusterCommands
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var path = result.GetValue(file)!;
+            SweepDefinition definition;
             string yaml;
             try
             {
-                foreach (var warning in SweepParser.ParseFile(path).Warnings) Console.Error.WriteLine($"warning: {warning}");
-                yaml = await File.ReadAllTextAsync(path, cancellationToken);
+                (definition, yaml) = SweepParser.ReadFile(path);
+                foreach (var warning in definition.Warnings) Console.Error.WriteLine($"warning: {warning}");
             }
             catch (SweepValidationException e)
             {
@@ -34,7 +35,7 @@ internal static class ClusterCommands
                 Console.Error.WriteLine($"{e.Problems.Count} problem(s); nothing was submitted.");
                 return CommandLine.BadInput;
             }
-            var name = SweepParser.Parse(yaml, path).Name;
+            var name = definition.Name;
             await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
@@ -53,7 +54,6 @@ internal static class ClusterCommands
             (snapshot, var interrupted) = await FollowAsync(session, name, snapshot, cancellationToken);
             if (interrupted) return await StopFollowingAsync(session, name, $"embedsweeps sweep run {path}", snapshot);
             var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
-            var definition = SweepParser.Parse(yaml, path);
             var searched = snapshot.Trials.Count(t => !t.Baseline);
             if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
                 Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");

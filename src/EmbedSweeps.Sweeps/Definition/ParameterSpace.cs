@@ -3,9 +3,6 @@ namespace EmbedSweeps.Sweeps.Definition;
 /// <summary>How one trial setting varies across the sweep.</summary>
 public abstract record ParameterSpace(string Name)
 {
-    /// <summary>How many distinct values a grid takes from it (distributions cannot be gridded).</summary>
-    public abstract long GridSize { get; }
-
     /// <summary>
     /// When set, the parameter applies only to trials whose other parameters match (<c>when: { loss: [cosent, mnrl] }</c>);
     /// other trials leave it out, and so out of their id, instead of repeating with each of its unused values.
@@ -21,30 +18,19 @@ public sealed record Condition(IReadOnlyDictionary<string, IReadOnlyList<object>
 {
     public bool Holds(IReadOnlyDictionary<string, object> values) =>
         Allowed.All(a => values.TryGetValue(a.Key, out var value) && a.Value.Any(v => Equals(v, value)));
-
-    public override string ToString() =>
-        string.Join(", ", Allowed.Select(a => $"{a.Key} in [{string.Join(", ", a.Value.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))}]"));
 }
 
 /// <summary>A scalar in the file: every trial gets this value.</summary>
-public sealed record FixedParameter(string Name, object Value) : ParameterSpace(Name)
-{
-    public override long GridSize => 1;
-}
+public sealed record FixedParameter(string Name, object Value) : ParameterSpace(Name);
 
 /// <summary>A list in the file: a categorical choice.</summary>
-public sealed record CategoricalParameter(string Name, IReadOnlyList<object> Values) : ParameterSpace(Name)
-{
-    public override long GridSize => Values.Count;
-}
+public sealed record CategoricalParameter(string Name, IReadOnlyList<object> Values) : ParameterSpace(Name);
 
 public enum DistributionKind { Uniform, LogUniform, IntUniform }
 
 /// <summary><c>{ distribution: uniform | log_uniform | int_uniform, min, max }</c>: sampled by random and bayes search.</summary>
 public sealed record DistributionParameter(string Name, DistributionKind Kind, double Min, double Max) : ParameterSpace(Name)
 {
-    public override long GridSize => 0;
-
     public object Sample(Random random) => Kind switch
     {
         DistributionKind.Uniform => (object)(Min + random.NextDouble() * (Max - Min)),

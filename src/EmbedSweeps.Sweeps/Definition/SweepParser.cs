@@ -19,7 +19,10 @@ public static partial class SweepParser
     private static readonly string[] ScoreOnlyData = ["stsb"];
     private static readonly string[] ScoreLosses = ["cosine", "cosent", "matryoshka_cosine", "matryoshka_cosent"];
 
-    public static SweepDefinition ParseFile(string path)
+    public static SweepDefinition ParseFile(string path) => ReadFile(path).Sweep;
+
+    /// <summary>The file's text and its definition, read once: what is submitted is exactly what was validated.</summary>
+    public static (SweepDefinition Sweep, string Text) ReadFile(string path)
     {
         string text;
         try
@@ -30,7 +33,7 @@ public static partial class SweepParser
         {
             throw new SweepValidationException([new SweepProblem(path, 1, 1, $"cannot be read ({e.Message}).")]);
         }
-        return Parse(text, path);
+        return (Parse(text, path), text);
     }
 
     public static SweepDefinition Parse(string text, string file)

@@ -61,7 +61,7 @@ public static class SearchSpace
     }
 
     /// <summary>The values a parameter takes in a grid (a whole-number range counts each number).</summary>
-    public static IReadOnlyList<object> Values(ParameterSpace parameter) => parameter switch
+    private static IReadOnlyList<object> Values(ParameterSpace parameter) => parameter switch
     {
         FixedParameter f => [f.Value],
         CategoricalParameter c => c.Values,
