@@ -51,8 +51,9 @@ WORKDIR /data
 USER ${APP_UID}
 EXPOSE 11111 30000
 ENTRYPOINT ["dotnet", "/app/cli/embedsweeps.dll"]
-# Other silos reach this one over the container network: listen beyond loopback, explicitly (no TLS between silos
-# yet; the Container Apps environment's network is private).
+# Other silos reach this one over the container network: listen beyond loopback, explicitly. With the cluster's
+# certificates in EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE/__KEY/__CA every connection is mutual TLS and --insecure has no
+# effect; without them the silo runs in clear, with a warning, which only a private network makes acceptable.
 CMD ["silo", "--role", "trainer", "--listen", "0.0.0.0", "--insecure"]
 
 # ---- web: the leaderboard on :8080, hosting a web-role silo so the cluster stays up when trainers scale to zero

@@ -23,6 +23,17 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 @maxValue(20)
 param trainerMaxReplicas int = 2
 
+@secure()
+@description('Mutual TLS between silos: each silo\'s certificate (PEM), issued by clusterTlsCa. Empty: plain TCP on the environment\'s private network (--insecure).')
+param clusterTlsCertificate string = ''
+
+@secure()
+@description('The private key (PEM) of clusterTlsCertificate.')
+param clusterTlsKey string = ''
+
+@description('The cluster\'s CA certificate (PEM): silos and clients accept only peers whose certificate it issued.')
+param clusterTlsCa string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -42,6 +53,9 @@ module resources 'resources.bicep' = {
     adminPassword: adminPassword
     gpuProfileType: gpuProfileType
     trainerMaxReplicas: trainerMaxReplicas
+    clusterTlsCertificate: clusterTlsCertificate
+    clusterTlsKey: clusterTlsKey
+    clusterTlsCa: clusterTlsCa
   }
 }
 

@@ -8,6 +8,11 @@ param token string
 param adminPassword string
 param gpuProfileType string
 param trainerMaxReplicas int
+@secure()
+param clusterTlsCertificate string
+@secure()
+param clusterTlsKey string
+param clusterTlsCa string
 
 // Built-in role definition ids.
 var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
@@ -86,6 +91,21 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 // Settings both apps share: storage through the identity, one cluster per deployment.
+// Mutual TLS between silos when the certificates are given (each value is PEM text, kept as a secret); otherwise plain
+// TCP on the environment's private network, asked for explicitly with --insecure.
+var clusterTls = !empty(clusterTlsCa)
+var tlsSecrets = clusterTls ? [
+  { name: 'cluster-tls-certificate', value: clusterTlsCertificate }
+  { name: 'cluster-tls-key', value: clusterTlsKey }
+  { name: 'cluster-tls-ca', value: clusterTlsCa }
+] : []
+var tlsEnv = clusterTls ? [
+  { name: 'EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE', secretRef: 'cluster-tls-certificate' }
+  { name: 'EMBEDSWEEPS__CLUSTER__TLS__KEY', secretRef: 'cluster-tls-key' }
+  { name: 'EMBEDSWEEPS__CLUSTER__TLS__CA', secretRef: 'cluster-tls-ca' }
+] : []
+var listenArgs = clusterTls ? ['--listen', '0.0.0.0'] : ['--listen', '0.0.0.0', '--insecure']
+
 var storageEnv = [
   { name: 'EMBEDSWEEPS__STORAGE__ACCOUNTNAME', value: storage.name }
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
@@ -103,17 +123,18 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
     configuration: {
       ingress: { external: true, targetPort: 8080, transport: 'http', allowInsecure: false }
       registries: [{ server: registry.properties.loginServer, identity: identity.id }]
-      secrets: [{ name: 'admin-password', value: adminPassword }]
+      secrets: concat([{ name: 'admin-password', value: adminPassword }], tlsSecrets)
     }
     template: {
       containers: [{
         name: 'web'
         image: 'mcr.microsoft.com/dotnet/aspnet:10.0' // replaced by azd deploy
         resources: { cpu: json('1.0'), memory: '2Gi' }
-        env: concat(storageEnv, [
+        env: concat(storageEnv, tlsEnv, [
           { name: 'EMBEDSWEEPS__WEB__ADMINPASSWORD', secretRef: 'admin-password' }
           { name: 'EMBEDSWEEPS__WEB__BEHINDPROXY', value: 'true' } // client address and https from the ingress's X-Forwarded-* headers
         ])
+        args: concat(['serve', '--host-silo', '--role', 'web', '--urls', 'http://0.0.0.0:8080'], listenArgs)
       }]
       // The web-role silo keeps the cluster's grains alive while trainers scale to zero: always one.
       scale: { minReplicas: 1, maxReplicas: 1 }
@@ -132,15 +153,16 @@ resource trainer 'Microsoft.App/containerApps@2024-03-01' = {
     workloadProfileName: 'gpu'
     configuration: {
       registries: [{ server: registry.properties.loginServer, identity: identity.id }]
+      secrets: tlsSecrets
     }
     template: {
       containers: [{
         name: 'trainer'
         image: 'mcr.microsoft.com/dotnet/aspnet:10.0' // replaced by azd deploy
         resources: { cpu: json('8.0'), memory: '56Gi' }
-        env: storageEnv
-        // One slot per GPU the runtime exposes; listening beyond loopback is explicit (the environment's network is private).
-        args: ['silo', '--role', 'trainer', '--listen', '0.0.0.0', '--insecure']
+        env: concat(storageEnv, tlsEnv)
+        // One slot per GPU the runtime exposes; listening beyond loopback is explicit, with TLS or --insecure.
+        args: concat(['silo', '--role', 'trainer'], listenArgs)
       }]
       scale: { minReplicas: 0, maxReplicas: trainerMaxReplicas }
     }

@@ -67,6 +67,9 @@ public sealed record EmbedSweepsClusterOptions
     /// </summary>
     public IPAddress? AdvertiseAddress { get; init; }
 
+    /// <summary>Mutual TLS between silos and clients (<see cref="ClusterTls"/>), or null: plain TCP, acceptable on loopback only.</summary>
+    public ClusterTls? Tls { get; init; }
+
     /// <summary>Listening beyond loopback without TLS was asked for explicitly (<c>--insecure</c>, env <c>EMBEDSWEEPS__CLUSTER__INSECURE=true</c>).</summary>
     public bool Insecure { get; init; }
 
@@ -106,6 +109,7 @@ public sealed record EmbedSweepsClusterOptions
         ListenAddress = Address("EMBEDSWEEPS__CLUSTER__LISTEN") ?? IPAddress.Loopback,
         AdvertiseAddress = Address("EMBEDSWEEPS__CLUSTER__ADVERTISE"),
         Insecure = string.Equals(Environment.GetEnvironmentVariable("EMBEDSWEEPS__CLUSTER__INSECURE"), "true", StringComparison.OrdinalIgnoreCase),
+        Tls = ClusterTls.FromEnvironment(),
     };
 
     private static IPAddress? Address(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
@@ -113,14 +117,17 @@ public sealed record EmbedSweepsClusterOptions
         : null;
 
     /// <summary>
-    /// Null when the listen settings are acceptable, else why not: a silo reachable beyond this machine needs <see cref="Insecure"/>
-    /// until TLS between silos exists, because anyone who reaches its gateway can submit, cancel and promote.
+    /// Null when the listen settings are acceptable, else why not and how to fix it: a silo reachable beyond this machine needs
+    /// <see cref="Tls"/>, or <see cref="Insecure"/> said explicitly, because without TLS anyone who reaches its gateway can submit,
+    /// cancel and promote.
     /// </summary>
-    public string? ListenProblem() => IPAddress.IsLoopback(ListenAddress) || Insecure ? null
-        : $"listening on {ListenAddress} would let anyone who reaches ports {SiloPort}/{GatewayPort} control the cluster: its gateway has no " +
-          "authentication and this version has no TLS between silos. Keep the default (127.0.0.1) on one machine; across machines, use a private network and add --insecure (env EMBEDSWEEPS__CLUSTER__INSECURE=true).";
+    public string? ListenProblem() => IPAddress.IsLoopback(ListenAddress) || Tls is not null || Insecure ? null
+        : $"listening on {ListenAddress} would let anyone who reaches ports {SiloPort}/{GatewayPort} control the cluster: without TLS its gateway " +
+          $"has no authentication. Keep the default (127.0.0.1) on one machine; across machines, {ClusterTls.HowToConfigure}. " +
+          "Only on a private network you trust, --insecure (env EMBEDSWEEPS__CLUSTER__INSECURE=true) listens with no TLS.";
 
-    /// <summary>The warning a silo prints at every start when it listens beyond loopback.</summary>
-    public string? ListenWarning() => IPAddress.IsLoopback(ListenAddress) ? null
+    /// <summary>The line a silo prints at every start about how it is reached: TLS, or a warning when it listens beyond loopback without.</summary>
+    public string? ListenNotice() => Tls is { } tls ? $"TLS: mutual; this silo presents {tls.Describe()} and accepts only peers issued by the cluster's CA."
+        : IPAddress.IsLoopback(ListenAddress) ? null
         : $"warning: this silo listens on {ListenAddress} (advertised as {Advertised}) without TLS or authentication; keep ports {SiloPort}/{GatewayPort} on a private network.";
 }

@@ -15,20 +15,27 @@ public static class LiveCluster
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Fresh = HeartbeatPeriod * 3;
 
-    public static async Task<bool> HasLiveSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
+    public static async Task<bool> HasLiveSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken) =>
+        (await LiveGatewaysAsync(options, cancellationToken)).Count > 0;
+
+    /// <summary>The gateway endpoints of the silos listed as Active with a fresh heartbeat, most recently refreshed first.</summary>
+    public static async Task<IReadOnlyList<IPEndPoint>> LiveGatewaysAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
     {
         var table = options.Tables().GetTableClient(options.MembershipTable);
         var since = DateTimeOffset.UtcNow - Fresh;
+        var live = new List<(IPEndPoint Gateway, DateTimeOffset Seen)>();
         try
         {
             await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == options.ClusterId, cancellationToken: cancellationToken))
-                if (row.GetString("Status") == "Active" && row.Timestamp > since) return true;
+                if (row.GetString("Status") == "Active" && row.Timestamp > since
+                    && IPAddress.TryParse(Text(row, "Address"), out var address) && int.TryParse(Text(row, "ProxyPort"), out var gateway) && gateway > 0)
+                    live.Add((new IPEndPoint(address, gateway), row.Timestamp!.Value));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             // no table yet: no silo has ever joined
         }
-        return false;
+        return live.OrderByDescending(l => l.Seen).Select(l => l.Gateway).ToList();
     }
 
     /// <summary>

@@ -21,6 +21,8 @@ public static class SiloConfiguration
         // Loopback unless a long-lived silo is told to listen elsewhere (ListenAddress): the gateway has no authentication.
         var listen = options.Embedded ? IPAddress.Loopback : options.ListenAddress;
         var advertised = options.Embedded ? IPAddress.Loopback : options.Advertised;
+        // Silo-to-silo and gateway connections, in and out, over mutual TLS when the cluster has certificates.
+        if (options.Tls is { } tls) silo.UseTls(tls.Certificate, tls.Configure);
         silo.Configure<EndpointOptions>(o =>
         {
             o.AdvertisedIPAddress = advertised;
@@ -66,6 +68,7 @@ public static class SiloConfiguration
     {
         client.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
         client.UseAzureStorageClustering(o => { o.TableServiceClient = options.Tables(); o.TableName = options.MembershipTable; });
+        if (options.Tls is { } tls) client.UseTls(tls.Certificate, tls.Configure);
         return client;
     }
 }

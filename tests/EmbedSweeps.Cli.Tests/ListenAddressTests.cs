@@ -30,6 +30,21 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
             Assert.False(Reachable(address, gateway), $"the gateway answers on {address}");
             Assert.False(Reachable(address, port), $"the silo port answers on {address}");
         }
+
+        // A machine configured for TLS is told that this cluster does not use it, not left to start a rival silo.
+        var certificates = new TestCertificates(CliRunner.NewTemporaryDirectory());
+        certificates.Issue(certificates.Authority("cluster-ca"), "laptop");
+        foreach (var (name, value) in certificates.Environment("laptop", "cluster-ca")) Environment.SetEnvironmentVariable(name, value);
+        try
+        {
+            var mismatch = CliRunner.Run("sweep", "list");
+            Assert.Equal(2, mismatch.ExitCode);
+            Assert.Contains("does not use TLS, but this machine is configured for it", mismatch.Error);
+        }
+        finally
+        {
+            foreach (var name in certificates.Environment("laptop", "cluster-ca").Keys) Environment.SetEnvironmentVariable(name, null);
+        }
     }
 
     [Fact]
@@ -38,7 +53,7 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
         var refused = CliRunner.Run("silo", "--role", "web", "--listen", "0.0.0.0");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--insecure", refused.Error);
-        Assert.Contains("no TLS", refused.Error);
+        Assert.Contains("without TLS", refused.Error);
 
         var malformed = CliRunner.Run("silo", "--role", "web", "--listen", "everywhere");
         Assert.Equal(2, malformed.ExitCode);

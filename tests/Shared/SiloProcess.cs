@@ -13,9 +13,11 @@ public sealed class SiloProcess : IDisposable
     public SiloProcess(string role, int slots, string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}",
-                     "--port", $"{TestPaths.FreePort()}", "--gateway-port", $"{TestPaths.FreePort()}" }.Concat(arguments ?? []))
+        foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}" }.Concat(arguments ?? []))
             start.ArgumentList.Add(argument);
+        // Free ports unless the test chose them.
+        foreach (var option in new[] { "--port", "--gateway-port" })
+            if (!(arguments ?? []).Contains(option)) { start.ArgumentList.Add(option); start.ArgumentList.Add($"{TestPaths.FreePort()}"); }
         // A test machine's own GPUs must not change what a test's silo does unless the test says so.
         if (!(arguments ?? []).Contains("--gpus")) start.ArgumentList.Add("--gpus=none");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;

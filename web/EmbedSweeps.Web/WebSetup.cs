@@ -24,7 +24,13 @@ public static class WebSetup
         var options = EmbedSweepsClusterOptions.FromEnvironment();
         builder.UseOrleansClient(client => client.AddEmbedSweepsClient(options).UseConnectionRetryFilter(async (exception, cancellationToken) =>
         {
-            Console.Error.WriteLine($"waiting for a silo of cluster '{options.ClusterId}' ({exception.Message.Split('\n')[0]}); start one with `embedsweeps silo`.");
+            // A gateway that answers but refuses us over TLS needs a certificate, not patience: say which.
+            string? tlsProblem = null;
+            foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(1))
+                tlsProblem = await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken);
+            Console.Error.WriteLine(tlsProblem is null
+                ? $"waiting for a silo of cluster '{options.ClusterId}' ({exception.Message.Split('\n')[0]}); start one with `embedsweeps silo`."
+                : $"cannot reach the cluster: {tlsProblem}");
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             return true;
         }));

@@ -46,9 +46,13 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                client.Dispose();
+                // A gateway that answers but not in our terms (TLS on one side only, or a certificate of another CA) is a
+                // configuration to fix, not a dead cluster to replace with a silo of our own.
+                foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(1))
+                    if (await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken) is { } tlsProblem) throw new EmbedSweepsException(tlsProblem);
                 // Its silos listed as live did not answer (killed within the last minute): run our own.
                 Console.Error.WriteLine($"note: the cluster listed in storage did not answer ({e.Message.Split('\n')[0]}); starting a silo for this command.");
-                client.Dispose();
             }
         }
 

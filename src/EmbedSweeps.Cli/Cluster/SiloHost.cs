@@ -8,7 +8,7 @@ namespace EmbedSweeps.Cli.Cluster;
 /// <summary>
 /// A long-lived silo (<c>silo</c>, <c>serve --host-silo</c>): joins the cluster through the membership table
 /// of the configured storage and runs until stopped; it listens on loopback unless told to listen on a network
-/// address (<see cref="ListenOptions"/>), which needs --insecure until TLS between silos exists.
+/// address (<see cref="ListenOptions"/>), which needs TLS (<see cref="ClusterTls"/>) or an explicit --insecure.
 /// </summary>
 internal sealed class SiloHost(IHost host) : IAsyncDisposable
 {
@@ -23,7 +23,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
             Insecure = listen.Insecure || options.Insecure,
         };
         if (options.ListenProblem() is { } listenProblem) throw new EmbedSweepsException(listenProblem);
-        if (options.ListenWarning() is { } warning) Console.Error.WriteLine(warning);
+        if (options.ListenNotice() is { } notice) Console.Error.WriteLine(notice);
         if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
         var trainer = options.Roles.Contains("trainer");
         var runner = trainer ? TrialWorkers.Options(slots, gpus) : TrialWorkers.Options(0, "none");

@@ -11,7 +11,7 @@ internal sealed class ListenCommandOptions
     private readonly Option<string?> listen = new("--listen")
     {
         Description = "Address the silo listens on (silo-to-silo and gateway). Default: 127.0.0.1, this machine only (env EMBEDSWEEPS__CLUSTER__LISTEN). " +
-                      "0.0.0.0 or a network address lets other machines join; it needs --insecure.",
+                      "0.0.0.0 or a network address lets other machines join; it needs the cluster's TLS certificates (env EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE, __KEY, __CA) or --insecure.",
     };
 
     private readonly Option<string?> advertise = new("--advertise")
