@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli;
 
@@ -38,7 +39,7 @@ internal static class CommandLine
             }
             catch (EmbedSweepsException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {Secrets.Redact(e.Message)}");
                 return BadInput;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -48,8 +49,8 @@ internal static class CommandLine
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
-                if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_DEBUG") == "1") Console.Error.WriteLine(e);
+                Console.Error.WriteLine($"internal error: {e.GetType().Name}: {Secrets.Redact(e.Message)}");
+                if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_DEBUG") == "1") Console.Error.WriteLine(Secrets.Redact(e.ToString()));
                 else Console.Error.WriteLine("Set EMBEDSWEEPS_DEBUG=1 for the stack trace, and please report it.");
                 return InternalError;
             }

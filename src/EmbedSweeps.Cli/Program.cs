@@ -21,6 +21,7 @@ public static class Program
             ClusterCommands.Leaderboard(),
             ClusterCommands.Promote(),
             ClusterCommands.Models(),
+            AuditCommand.Create(),
             SiloCommand.Create(),
             ServeCommand.Create(),
         };

@@ -115,6 +115,10 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await page.GotoAsync($"{web.Url}/models");
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("Nothing promoted yet");
 
+        // The audit trail is the administrator's: others are told to sign in.
+        await page.GotoAsync($"{web.Url}/audit");
+        await Assertions.Expect(page.GetByTestId("audit-refused")).ToContainTextAsync("Sign in as the administrator to see the audit trail");
+
         // A wrong password is refused; the right one signs in; then promotion works and is recorded.
         await page.GotoAsync($"{web.Url}/account/signin");
         await page.FillAsync("#user", "admin");
@@ -133,6 +137,28 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await Assertions.Expect(page.GetByTestId("alias-champion")).ToContainTextAsync(trials[^1]);
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("admin (web)");
         await ShotAsync(page, "05-models");
+
+        // Each attempt is in the audit trail, newest first: who, from where, what, and how it ended.
+        await page.GetByTestId("nav-audit").ClickAsync();
+        var audit = page.Locator("[data-testid=audit] tbody tr");
+        await Assertions.Expect(audit).ToHaveCountAsync(5);
+        string[][] expected =
+        [
+            ["web", "admin", "127.0.0.1", "promote", $"web-e2e/{trials[^1]} → champion", "succeeded"],
+            ["web", "admin", "127.0.0.1", "sign-in", "administrator", "succeeded"],
+            ["web", "admin", "127.0.0.1", "sign-in", "administrator", "failed: wrong user name or password"],
+            ["web", "anonymous", "127.0.0.1", "promote", $"web-e2e/{trials[^1]} → champion", "refused: Sign in as the administrator to promote a model."],
+            ["cli", Environment.UserName, Environment.MachineName, "submit", "web-e2e", "succeeded"], // the test's seeding `sweep run`
+        ];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var cells = (await audit.Nth(i).Locator("td").AllInnerTextsAsync()).Select(c => c.Trim()).ToList();
+            Assert.Equal(expected[i], cells.Skip(1).ToList());
+        }
+        Assert.DoesNotContain("not-the-password", await page.ContentAsync());
+        Assert.DoesNotContain("not-the-password", web.Log);
+        Assert.DoesNotContain(WebAppProcess.AdminPassword, web.Log);
+        await ShotAsync(page, "08-audit");
 
         // Readable on a phone.
         await page.SetViewportSizeAsync(390, 844);

@@ -12,7 +12,9 @@ internal sealed class WebAppProcess : IDisposable
     private readonly Process process;
     private readonly List<string> log = [];
 
-    public WebAppProcess()
+    /// <param name="environment">Variables for this app only (on top of the test's environment).</param>
+    /// <param name="readyLine">The log line that says it is ready (default: ASP.NET Core's "Application started").</param>
+    public WebAppProcess(IReadOnlyDictionary<string, string>? environment = null, string readyLine = "Application started")
     {
         var configuration = TestPaths.Configuration;
         var project = Path.Combine(TestPaths.RepositoryRoot, "web", "EmbedSweeps.Web");
@@ -24,13 +26,14 @@ internal sealed class WebAppProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = Url;
         start.Environment["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = AdminPassword;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         process = Process.Start(start)!;
         var started = new ManualResetEventSlim();
         void Collect(string? line)
         {
             if (line is null) return;
             lock (log) log.Add(line);
-            if (line.Contains("Application started")) started.Set();
+            if (line.Contains(readyLine)) started.Set();
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
@@ -40,6 +43,9 @@ internal sealed class WebAppProcess : IDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>Waits for the app to exit by itself; its exit code, or null if it still runs after <paramref name="patience"/>.</summary>
+    public int? WaitForExit(TimeSpan patience) => process.WaitForExit(patience) ? process.ExitCode : null;
 
     public string Log { get { lock (log) return string.Join("\n", log); } }
 

@@ -2,6 +2,13 @@ using EmbedSweeps.Web;
 using EmbedSweeps.Web.Components;
 
 // The leaderboard: a Blazor Web App (interactive server) reading the EmbedSweeps cluster as an Orleans client.
+// Storage and TLS settings are checked first: a wrong one is one clear sentence and exit 2, not a host crash with a trace.
+if (await WebSetup.ClusterProblemAsync() is { } problem)
+{
+    Console.Error.WriteLine($"error: {problem}");
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("EMBEDSWEEPS__");
 builder.WebHost.UseLoopbackByDefault(port: 5080);
@@ -21,4 +28,5 @@ app.UseAuthorization();
 app.MapStaticAssets();
 app.MapAdminSignOut();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.Run();
+await app.RunAsync();
+return 0;

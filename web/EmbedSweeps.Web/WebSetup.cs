@@ -18,10 +18,27 @@ public static class WebSetup
         if (string.IsNullOrEmpty(web.GetSetting(WebHostDefaults.ServerUrlsKey))) web.UseUrls($"http://127.0.0.1:{port}");
     }
 
-    /// <summary>An Orleans client of the cluster on the configured storage; it waits (retrying) until a silo is up.</summary>
+    /// <summary>Why the app cannot reach the cluster's storage (or its TLS settings are wrong), with how to fix it; null when it can. No secret is in it.</summary>
+    public static async Task<string?> ClusterProblemAsync()
+    {
+        try
+        {
+            var options = EmbedSweepsClusterOptions.FromEnvironment();
+            return await StorageProbe.ProblemAsync(options) is { } problem ? Secrets.Redact(problem) : null;
+        }
+        catch (ArgumentException e)
+        {
+            return Secrets.Redact(e.Message);
+        }
+    }
+
+    /// <summary>An Orleans client of the cluster on the configured storage (it waits, retrying, until a silo is up), and the audit trail on the same storage.</summary>
     public static void AddEmbedSweepsClusterClient(this WebApplicationBuilder builder)
     {
         var options = EmbedSweepsClusterOptions.FromEnvironment();
+        builder.Services.AddSingleton(AuditTrail.For(options));
+        builder.Services.AddSingleton<WebAudit>();
+        builder.Services.AddScoped<ClientOrigin>();
         builder.UseOrleansClient(client => client.AddEmbedSweepsClient(options).UseConnectionRetryFilter(async (exception, cancellationToken) =>
         {
             // A gateway that answers but refuses us over TLS needs a certificate, not patience: say which.
@@ -29,7 +46,7 @@ public static class WebSetup
             foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(1))
                 tlsProblem = await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken);
             Console.Error.WriteLine(tlsProblem is null
-                ? $"waiting for a silo of cluster '{options.ClusterId}' ({exception.Message.Split('\n')[0]}); start one with `embedsweeps silo`."
+                ? $"waiting for a silo of cluster '{options.ClusterId}' ({Secrets.Redact(exception.Message.Split('\n')[0])}); start one with `embedsweeps silo`."
                 : $"cannot reach the cluster: {tlsProblem}");
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             return true;

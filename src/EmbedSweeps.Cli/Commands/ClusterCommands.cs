@@ -43,7 +43,7 @@ internal static class ClusterCommands
                 return Interrupts.ExitCode;
             }
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
-            var snapshot = await experiment.SubmitAsync(yaml, Path.GetFileName(path));
+            var snapshot = await AuditedChange.RunAsync("submit", name, () => experiment.SubmitAsync(yaml, Path.GetFileName(path)));
             Console.Error.WriteLine($"submitted {name}: {snapshot.Trials.Count} trial(s)");
             if (!session.Embedded && !result.GetValue(wait))
             {
@@ -175,7 +175,7 @@ internal static class ClusterCommands
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            await session.Client.GetGrain<IExperimentGrain>(snapshot.Name).CancelAsync();
+            await AuditedChange.RunAsync("cancel", snapshot.Name, () => session.Client.GetGrain<IExperimentGrain>(snapshot.Name).CancelAsync());
             snapshot = await session.Client.GetGrain<IExperimentGrain>(snapshot.Name).GetAsync();
             Console.WriteLine($"{snapshot.Name}: {snapshot.Status.ToString().ToLowerInvariant()}");
             return CommandLine.Success;
@@ -218,7 +218,8 @@ internal static class ClusterCommands
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             try
             {
-                var promotion = await session.Client.GetGrain<IModelRegistryGrain>("default").PromoteAsync(key, result.GetValue(alias)!, Environment.UserName);
+                var promotion = await AuditedChange.RunAsync("promote", $"{key} → {result.GetValue(alias)}",
+                    () => session.Client.GetGrain<IModelRegistryGrain>("default").PromoteAsync(key, result.GetValue(alias)!, Environment.UserName));
                 Console.WriteLine($"{promotion.Alias} → {promotion.TrialKey} ({promotion.OutputPath})");
             }
             catch (ArgumentException e)

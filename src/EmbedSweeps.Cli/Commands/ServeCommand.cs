@@ -52,7 +52,7 @@ internal static class ServeCommand
                 await app.WaitForExitAsync(CancellationToken.None);
                 return CommandLine.Success;
             }
-            return app.ExitCode == 0 ? CommandLine.Success : CommandLine.InternalError;
+            return app.ExitCode switch { 0 => CommandLine.Success, CommandLine.BadInput => CommandLine.BadInput, _ => CommandLine.InternalError }; // 2: it said why
         }));
         return command;
     }

@@ -26,7 +26,9 @@ internal static class SweepRetryCommand
             IReadOnlyList<string> retried;
             try
             {
-                retried = await session.Client.GetGrain<IExperimentGrain>(sweep).RetryAsync(result.GetValue(trials) ?? [], result.GetValue(failed));
+                var chosen = result.GetValue(trials) ?? [];
+                retried = await AuditedChange.RunAsync("retry", chosen.Length > 0 ? $"{sweep}: {string.Join(", ", chosen)}" : result.GetValue(failed) ? $"{sweep}: failed trials" : sweep,
+                    () => session.Client.GetGrain<IExperimentGrain>(sweep).RetryAsync(chosen, result.GetValue(failed)));
             }
             catch (ArgumentException e)
             {

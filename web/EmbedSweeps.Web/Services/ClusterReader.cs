@@ -13,9 +13,10 @@ public sealed record ExperimentSummary(
 
 /// <summary>
 /// What the pages read from the cluster and the two things they change (promote, cancel). Changes
-/// are refused here — not only hidden in the UI — unless the caller is a signed-in administrator.
+/// are refused here — not only hidden in the UI — unless the caller is a signed-in administrator, and every attempt,
+/// refused or not, is recorded in the audit trail.
 /// </summary>
-public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin)
+public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, WebAudit audit, ClientOrigin origin)
 {
     public async Task<IReadOnlyList<ExperimentSummary>> ExperimentsAsync()
     {
@@ -54,15 +55,26 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin)
 
     public Task<IReadOnlyList<Promotion>> HistoryAsync() => cluster.GetGrain<IModelRegistryGrain>("default").HistoryAsync();
 
-    public async Task<Promotion> PromoteAsync(ClaimsPrincipal user, string sweep, string trialId, string alias)
-    {
-        admin.Demand(user, "promote a model");
-        return await cluster.GetGrain<IModelRegistryGrain>("default").PromoteAsync($"{sweep}/{trialId}", alias, $"{user.Identity!.Name} (web)");
-    }
+    public Task<Promotion> PromoteAsync(ClaimsPrincipal user, string sweep, string trialId, string alias) =>
+        audit.RunAsync(user, origin.Address, "promote", $"{sweep}/{trialId} → {alias}", async () =>
+        {
+            admin.Demand(user, "promote a model");
+            return await cluster.GetGrain<IModelRegistryGrain>("default").PromoteAsync($"{sweep}/{trialId}", alias, $"{user.Identity!.Name} (web)");
+        });
 
-    public async Task CancelAsync(ClaimsPrincipal user, string sweep)
+    public Task CancelAsync(ClaimsPrincipal user, string sweep) =>
+        audit.RunAsync(user, origin.Address, "cancel", sweep, async () =>
+        {
+            admin.Demand(user, "cancel a sweep");
+            await cluster.GetGrain<IExperimentGrain>(sweep).CancelAsync();
+            return true;
+        });
+
+    /// <summary>The newest audit records, for the administrator only.</summary>
+    /// <exception cref="UnauthorizedAccessException">The caller is not the signed-in administrator.</exception>
+    public Task<IReadOnlyList<EmbedSweeps.Silo.AuditRecord>> AuditAsync(ClaimsPrincipal user, int limit)
     {
-        admin.Demand(user, "cancel a sweep");
-        await cluster.GetGrain<IExperimentGrain>(sweep).CancelAsync();
+        admin.Demand(user, "see the audit trail");
+        return audit.ReadAsync(limit);
     }
 }

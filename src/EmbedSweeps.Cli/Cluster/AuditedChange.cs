@@ -1,0 +1,44 @@
+using EmbedSweeps.Silo;
+
+namespace EmbedSweeps.Cli.Cluster;
+
+/// <summary>
+/// A change made by a CLI command (submit, cancel, retry, promote), recorded in the audit trail with its outcome: who (the
+/// operating-system user), from which machine, what, and whether it succeeded — also when it failed.
+/// </summary>
+internal static class AuditedChange
+{
+    public static async Task<T> RunAsync<T>(string action, string target, Func<Task<T>> change)
+    {
+        T result;
+        try
+        {
+            result = await change();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await RecordAsync(action, target, "failed: " + AuditTrail.Reason(e));
+            throw;
+        }
+        await RecordAsync(action, target, "succeeded");
+        return result;
+    }
+
+    public static Task RunAsync(string action, string target, Func<Task> change) =>
+        RunAsync(action, target, async () => { await change(); return true; });
+
+    // The change has happened (or failed) either way: a trail that cannot be written is reported, not a reason to fail the command.
+    private static async Task RecordAsync(string action, string target, string outcome)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await AuditTrail.For(ClusterSettings.Options()).AppendAsync(
+                new AuditRecord(DateTimeOffset.UtcNow, Environment.UserName, Environment.MachineName, "cli", action, target, Secrets.Redact(outcome)), timeout.Token);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
+        {
+            Console.Error.WriteLine($"warning: the audit trail could not record this {action} ({Secrets.Redact(AuditTrail.Reason(e))}).");
+        }
+    }
+}

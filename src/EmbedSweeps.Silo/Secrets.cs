@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+
+namespace EmbedSweeps.Silo;
+
+/// <summary>
+/// Keeps secrets out of what EmbedSweeps prints, logs, records or shows: storage account keys, shared access signatures,
+/// passwords in connection strings, and the configured secret values themselves (the storage connection string's key,
+/// the web administrator's password) wherever they appear verbatim.
+/// </summary>
+public static partial class Secrets
+{
+    private const string Mask = "***";
+
+    // The environment variables whose values are secrets, as a whole or in part.
+    private static readonly string[] SecretVariables =
+        ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", "EMBEDSWEEPS__WEB__ADMINPASSWORD", "EMBEDSWEEPS__CLUSTER__TLS__KEY", "EMBEDSWEEPS__CLUSTER__TLS__PASSWORD"];
+
+    /// <summary><paramref name="text"/> with every key, signature and password masked as <c>***</c>.</summary>
+    public static string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        var redacted = KeyValue().Replace(text, m => m.Groups["name"].Value + "=" + Mask);
+        foreach (var secret in ConfiguredSecrets())
+            redacted = redacted.Replace(secret, Mask, StringComparison.Ordinal);
+        return redacted;
+    }
+
+    // The values themselves, and each key or signature inside a connection string: whatever form a message quotes them in.
+    private static IEnumerable<string> ConfiguredSecrets()
+    {
+        foreach (var variable in SecretVariables)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is not { Length: >= 8 } value) continue;
+            if (variable.EndsWith("CONNECTIONSTRING", StringComparison.Ordinal))
+            {
+                if (value.Equals(EmbedSweepsClusterOptions.DevelopmentStorage, StringComparison.OrdinalIgnoreCase)) continue;
+                foreach (Match part in KeyValue().Matches(value)) if (part.Groups["value"].Value.Length >= 8) yield return part.Groups["value"].Value;
+                // A key pasted without its name: the parser quotes such a segment back in its error.
+                foreach (var segment in value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    if (segment.Length >= 20 && BareKey().IsMatch(segment)) yield return segment;
+                continue;
+            }
+            yield return value;
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9+/_-]+=*$")]
+    private static partial Regex BareKey();
+
+    [GeneratedRegex(@"(?<name>AccountKey|SharedAccessSignature|SharedAccessKey|Password|Pwd|sig)=(?<value>[^;&\s""']+)", RegexOptions.IgnoreCase)]
+    private static partial Regex KeyValue();
+}
