@@ -93,7 +93,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 // Settings both apps share: storage through the identity, one cluster per deployment.
 // Mutual TLS between silos when the certificates are given (each value is PEM text, kept as a secret); otherwise plain
 // TCP on the environment's private network, asked for explicitly with --insecure.
-var clusterTls = !empty(clusterTlsCa)
+var clusterTls = !empty(clusterTlsCa) && !empty(clusterTlsCertificate) && !empty(clusterTlsKey) // all three, or plain TCP
 var tlsSecrets = clusterTls ? [
   { name: 'cluster-tls-certificate', value: clusterTlsCertificate }
   { name: 'cluster-tls-key', value: clusterTlsKey }

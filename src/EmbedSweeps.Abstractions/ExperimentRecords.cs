@@ -27,6 +27,9 @@ public sealed record ExperimentSnapshot(
     [property: Id(8)] DateTimeOffset? FinishedAt)
 {
     public int Count(TrialStatus status) => Trials.Count(t => t.Status == status);
+
+    /// <summary>The sweep's <c>report.pareto</c>: the metrics whose Pareto front its leaderboard shows (empty: none).</summary>
+    [Id(9)] public IReadOnlyList<string> Pareto { get; init; } = [];
 }
 
 /// <summary>A promotion of a trial's model under an alias, recorded in the registry's history.</summary>

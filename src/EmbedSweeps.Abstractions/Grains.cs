@@ -46,6 +46,18 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Makes an ended, unsucceeded trial Pending again (failure count reset) so the next start is a new attempt; false otherwise.</summary>
     [Alias("RetryTrial")] Task<bool> RetryAsync();
     [Alias("GetTrial")] Task<TrialSnapshot> GetAsync();
+
+    /// <summary>
+    /// Deletes a succeeded trial's model (artifact store and this trainer's disk) and records why; its metrics stay. False when
+    /// there is nothing to remove or it must stay: not succeeded, removed already, or pinned by a promotion.
+    /// </summary>
+    [Alias("RemoveModel")] Task<bool> RemoveModelAsync(string reason);
+
+    /// <summary>
+    /// Keeps the model for good (a promotion names it): <see cref="RemoveModelAsync"/> refuses from then on. Null when pinned;
+    /// otherwise why it cannot be (its model was deleted already). One call at a time, so a pin and a removal never cross.
+    /// </summary>
+    [Alias("PinModel")] Task<string?> PinModelAsync();
 }
 
 /// <summary>The model registry (key: "default"): aliases such as champion, and the history of promotions.</summary>

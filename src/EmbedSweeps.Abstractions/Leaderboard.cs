@@ -49,7 +49,7 @@ public static class Leaderboard
                 snapshot.FinalMetrics, snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null,
                 snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure, snapshot.Silo,
                 snapshot is { StartedAt: { } started, EndedAt: { } ended } ? Math.Round((ended - started).TotalSeconds, 1) : null,
-                snapshot.ModelUri ?? snapshot.OutputPath) { Parameters = Values(trial.ParametersJson), Attempts = snapshot.Attempt })
+                snapshot.ModelRemoved is { } removed ? $"(deleted: {removed})" : snapshot.ModelUri ?? snapshot.OutputPath) { Parameters = Values(trial.ParametersJson), Attempts = snapshot.Attempt })
             .ToList();
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null)

@@ -44,4 +44,8 @@ public sealed record TrialSnapshot(
     [property: Id(12)] string? OutputPath,
     [property: Id(13)] int Failures,
     [property: Id(14)] string? ModelUri,
-    [property: Id(15)] string? Objective = null);
+    [property: Id(15)] string? Objective = null)
+{
+    /// <summary>Why the trial's model was deleted (limits.keep_models), or null while it has one.</summary>
+    [Id(16)] public string? ModelRemoved { get; init; }
+}

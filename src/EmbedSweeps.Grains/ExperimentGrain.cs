@@ -58,6 +58,7 @@ public sealed class ExperimentGrain(
         };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ISweepIndexGrain>("default").AddAsync(Name);
+        await KeepBestModelsAsync(); // a changed file may have set or lowered limits.keep_models
         await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await TickAsync();
         return Snapshot();
@@ -206,7 +207,37 @@ public sealed class ExperimentGrain(
     {
         Update(trialId, t => t with { Status = status, Objective = objective });
         await state.WriteStateAsync();
-        await TickAsync();
+        await TickAsync(); // the next trial first: deletions can take a while
+        if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
+    }
+
+    /// <summary>
+    /// limits.keep_models: N — the models of the succeeded trials outside the best N (by the objective) are deleted, except
+    /// those a promotion pinned (the trial grain refuses, <see cref="ITrialGrain.PinModelAsync"/>). A model once removed stays
+    /// removed, so the kept set is always the best N so far plus the promoted. A removal that fails (storage down) is tried
+    /// again when the next trial succeeds.
+    /// </summary>
+    private async Task KeepBestModelsAsync()
+    {
+        if (Definition() is not { Limits.KeepModels: { } keep } definition) return;
+        var ranked = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null)
+            .OrderBy(t => t.Objective!.Value, definition.Objective.BestFirst).ToList();
+        var surplus = ranked.Skip(keep).Where(t => !state.State.ModelsRemoved.Contains(t.TrialId)).ToList();
+        if (surplus.Count == 0) return;
+        foreach (var trial in surplus)
+        {
+            try
+            {
+                if (await Trial(trial.TrialId).RemoveModelAsync($"not among the {keep} best trials (limits.keep_models: {keep})")
+                    && !state.State.ModelsRemoved.Contains(trial.TrialId))
+                    state.State.ModelsRemoved.Add(trial.TrialId);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning("Sweep {Sweep}: the model of trial {Trial} was not removed ({Reason}); trying again after the next trial", Name, trial.TrialId, e.Message);
+            }
+        }
+        await state.WriteStateAsync();
     }
 
     public async Task<bool> ReportMetricAsync(string trialId, int step, double value)
@@ -239,6 +270,7 @@ public sealed class ExperimentGrain(
                 Update(trial.TrialId, t => t with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : t.Objective });
         }
         await TickAsync();
+        await KeepBestModelsAsync(); // a success learnt here (a lost notification) counts too
     }
 
     private ExperimentSnapshot Snapshot()
@@ -248,7 +280,7 @@ public sealed class ExperimentGrain(
         var scored = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
         var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
         return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
-            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt);
+            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt) { Pareto = definition?.Pareto ?? [] };
     }
 
     private SweepDefinition? Definition()

@@ -15,6 +15,8 @@ public sealed record ExperimentState
     [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Bayes: the TPE found no configuration left to try (a finite space smaller than max_trials).</summary>
     [Id(7)] public bool SearchExhausted { get; init; }
+    /// <summary>Trials whose models limits.keep_models removed.</summary>
+    [Id(8)] public List<string> ModelsRemoved { get; init; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ReportRecord")]

@@ -21,6 +21,9 @@ public interface IArtifactStore
 
     /// <summary>Downloads the trial's model into <paramref name="targetDirectory"/>; false when none was uploaded.</summary>
     Task<bool> DownloadModelAsync(string sweep, string trialId, string targetDirectory, CancellationToken cancellationToken);
+
+    /// <summary>Deletes everything stored for the trial (model and checkpoints); readers stop seeing the model first.</summary>
+    Task DeleteTrialAsync(string sweep, string trialId, CancellationToken cancellationToken);
 }
 
 /// <summary>Keys and paths made from sweep names and trial ids, which must never escape their folder or container.</summary>

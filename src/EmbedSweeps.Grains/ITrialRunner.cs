@@ -24,6 +24,12 @@ public interface ITrialRunner
     /// <summary>Slots in use now (a worker started or waiting for its slot).</summary>
     int Busy { get; }
 
+    /// <summary>
+    /// Deletes a finished trial's model and checkpoints from the artifact store and from this machine's trial folder (when it is
+    /// here); what is already gone is not an error.
+    /// </summary>
+    Task RemoveModelAsync(string sweep, string trialId);
+
     /// <summary>Completes when <see cref="Busy"/> changes, or after <paramref name="timeout"/>.</summary>
     Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

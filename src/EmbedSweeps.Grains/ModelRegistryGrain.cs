@@ -27,6 +27,9 @@ public sealed class ModelRegistryGrain(
             throw new ArgumentException($"no trial {trialKey}; name it as SWEEP/TRIAL_ID from the leaderboard.");
         if (trial.Status != TrialStatus.Succeeded)
             throw new ArgumentException($"trial {trialKey} is {trial.Status.ToString().ToLowerInvariant()}; only a succeeded trial can be promoted.");
+        // Pinned before it is named: from here on limits.keep_models cannot delete it (the trial grain orders the two).
+        if (await GrainFactory.GetGrain<ITrialGrain>(trialKey).PinModelAsync() is { } removed)
+            throw new ArgumentException($"trial {trialKey} has no model any more: {removed}; promote one of the kept trials.");
         var promotion = new Promotion(alias, trialKey, trial.FinalMetrics, promotedBy, DateTimeOffset.UtcNow, trial.OutputPath);
         state.State.Aliases[alias] = promotion;
         state.State.History.Add(promotion);

@@ -77,6 +77,13 @@ public sealed class ProcessTrialRunner : ITrialRunner
         return Task.CompletedTask;
     }
 
+    public async Task RemoveModelAsync(string sweep, string trialId)
+    {
+        await artifacts.DeleteTrialAsync(sweep, trialId, CancellationToken.None);
+        var directory = Path.GetFullPath(Path.Combine(options.TrialsRoot, StorageKeys.Safe(sweep), StorageKeys.Safe(trialId)));
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
     /// <summary>Writes the worker's spec; a retry resumes from the newest checkpoint, here or in the artifact store.</summary>
     private async Task<(string Spec, string Model)> PrepareAsync(TrialLaunch launch, GpuLease? gpu)
     {

@@ -165,9 +165,27 @@ public sealed class TrialGrain(
         return true;
     }
 
+    public async Task<string?> PinModelAsync()
+    {
+        if (state.State.ModelRemoved is { } removed) return removed;
+        if (!state.State.ModelPinned) await SaveAsync(state.State with { ModelPinned = true });
+        return null;
+    }
+
     public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
         state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
-        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri, state.State.Objective));
+        state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri, state.State.Objective)
+    { ModelRemoved = state.State.ModelRemoved });
+
+    public async Task<bool> RemoveModelAsync(string reason)
+    {
+        if (state.State.Status != TrialStatus.Succeeded || state.State.ModelRemoved is not null || state.State.ModelPinned) return false;
+        // Deleted before it is recorded: a failure here leaves the trial as it was, and the experiment asks again later.
+        await runner.RemoveModelAsync(Sweep, TrialId);
+        logger.LogInformation("Trial {Key}: model removed ({Reason})", Key, reason);
+        await SaveAsync(state.State with { ModelRemoved = PayloadLimits.Reason(reason), ModelUri = null, OutputPath = null });
+        return true;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

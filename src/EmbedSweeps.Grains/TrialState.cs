@@ -28,4 +28,10 @@ public sealed record TrialState
 
     /// <summary>The sweep's <c>resources.trials_per_gpu</c>: this trial takes 1/n of a GPU.</summary>
     [Id(17)] public int TrialsPerGpu { get; init; } = 1;
+
+    /// <summary>Why the model was deleted (limits.keep_models); null while it exists.</summary>
+    [Id(18)] public string? ModelRemoved { get; init; }
+
+    /// <summary>A promotion named this trial: its model is never removed.</summary>
+    [Id(19)] public bool ModelPinned { get; init; }
 }

@@ -59,6 +59,15 @@ public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifact
     public async Task<bool> DownloadModelAsync(string sweep, string trialId, string targetDirectory, CancellationToken cancellationToken) =>
         await ExistsAsync(cancellationToken) && await DownloadDirectoryAsync($"{Root(sweep, trialId)}model/", targetDirectory, cancellationToken);
 
+    public async Task DeleteTrialAsync(string sweep, string trialId, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(cancellationToken)) return;
+        // The model's marker first: from then on no reader takes the model for complete, even if the rest is deleted later.
+        await container.DeleteBlobIfExistsAsync($"{Root(sweep, trialId)}model/{Marker}", cancellationToken: cancellationToken);
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Root(sweep, trialId) }, cancellationToken))
+            await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+    }
+
     private static string Root(string sweep, string trialId) => $"{StorageKeys.Safe(sweep)}/{StorageKeys.Safe(trialId)}/";
 
     private async Task UploadDirectoryAsync(string directory, string prefix, string? skip, CancellationToken cancellationToken)

@@ -76,6 +76,9 @@ public sealed class ClusterTls
         var tls = new ClusterTls(local, authorities);
         if (DateTime.Now > local.NotAfter || DateTime.Now < local.NotBefore)
             throw new ArgumentException($"{CertificateVariable}: the certificate {local.Subject} is valid from {local.NotBefore:u} to {local.NotAfter:u}, not now; issue a new one from the cluster's CA.");
+        if (MissingUsage(local) is { } usage)
+            throw new ArgumentException($"{CertificateVariable}: the certificate {local.Subject} may not be used for {usage} (its extended key usage); " +
+                                        "a member of the cluster is both a TLS server and a client: issue it with extendedKeyUsage=serverAuth,clientAuth.");
         if (!tls.IsIssuedByCluster(local))
             throw new ArgumentException($"{CertificateVariable}: the certificate {local.Subject} (issued by {local.Issuer}) was not issued by the CA in {AuthorityVariable} " +
                                         $"({string.Join(", ", authorities.Select(a => a.Subject))}); the other members would refuse it.");
@@ -92,7 +95,19 @@ public sealed class ClusterTls
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // A peer's certificate is judged before it is trusted: it must not make this process fetch issuers from the URLs it names.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         return chain.Build(certificate);
+    }
+
+    // Orleans refuses a certificate whose extended key usage lacks server or client authentication (with a trace, at start).
+    private static string? MissingUsage(X509Certificate2 certificate)
+    {
+        if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is not { } usages) return null; // no restriction
+        var oids = usages.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToHashSet();
+        var missing = new[] { ("1.3.6.1.5.5.7.3.1", "server authentication"), ("1.3.6.1.5.5.7.3.2", "client authentication") }
+            .Where(u => !oids.Contains(u.Item1)).Select(u => u.Item2).ToList();
+        return missing.Count == 0 ? null : string.Join(" and ", missing);
     }
 
     /// <summary>Orleans' TLS options for this cluster: both sides present a certificate and check the other's.</summary>

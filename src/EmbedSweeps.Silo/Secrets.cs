@@ -11,9 +11,11 @@ public static partial class Secrets
 {
     private const string Mask = "***";
 
-    // The environment variables whose values are secrets, as a whole or in part.
+    // The environment variables whose values are secrets, as a whole or in part. The TLS certificate and key variables
+    // hold a file path (not secret: it is what an error must name) or the PEM text, secret when it has a private key.
     private static readonly string[] SecretVariables =
-        ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", "EMBEDSWEEPS__WEB__ADMINPASSWORD", "EMBEDSWEEPS__CLUSTER__TLS__KEY", "EMBEDSWEEPS__CLUSTER__TLS__PASSWORD"];
+        ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", "EMBEDSWEEPS__WEB__ADMINPASSWORD", "EMBEDSWEEPS__CLUSTER__TLS__PASSWORD",
+         "EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE", "EMBEDSWEEPS__CLUSTER__TLS__KEY"];
 
     /// <summary><paramref name="text"/> with every key, signature and password masked as <c>***</c>.</summary>
     public static string Redact(string text)
@@ -31,6 +33,8 @@ public static partial class Secrets
         foreach (var variable in SecretVariables)
         {
             if (Environment.GetEnvironmentVariable(variable) is not { Length: >= 8 } value) continue;
+            if (variable.StartsWith("EMBEDSWEEPS__CLUSTER__TLS__", StringComparison.Ordinal) && !variable.EndsWith("PASSWORD", StringComparison.Ordinal)
+                && !value.Contains("PRIVATE KEY", StringComparison.Ordinal)) continue;
             if (variable.EndsWith("CONNECTIONSTRING", StringComparison.Ordinal))
             {
                 if (value.Equals(EmbedSweepsClusterOptions.DevelopmentStorage, StringComparison.OrdinalIgnoreCase)) continue;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +16,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// says which certificate to set, exit 2); every byte between client and gateway is a TLS record.
 /// </summary>
 [Collection(CliCollection.Name)]
-public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
+public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
 {
     private const string SecretGrainKey = "tls-probe-sweep-5f3a9c";
     private readonly ClusterEnvironment environment;
@@ -32,6 +31,7 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
     {
         var authority = certificates.Authority("cluster-ca");
         certificates.Issue(authority, "silo-1");
+        certificates.Issue(authority, "silo-2");
         certificates.Issue(authority, "laptop");
         var rogueAuthority = certificates.Authority("rogue-ca");
         certificates.Issue(rogueAuthority, "rogue");
@@ -48,6 +48,14 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
         var gateway = new IPEndPoint(IPAddress.Parse("127.0.0.2"), gatewayPort);
         using var relay = new RecordingRelay(gateway, new IPEndPoint(network, gatewayPort));
         using var siloRelay = new RecordingRelay(new IPEndPoint(IPAddress.Parse("127.0.0.2"), siloPort), new IPEndPoint(network, siloPort));
+
+        // A second member silo, advertised at 127.0.0.3 behind a relay of its own: silo-to-silo traffic (joining, membership
+        // probes) crosses the relays too.
+        int secondPort = TestPaths.FreePort(), secondGateway = TestPaths.FreePort();
+        using var secondRelay = new RecordingRelay(new IPEndPoint(IPAddress.Parse("127.0.0.3"), secondPort), new IPEndPoint(network, secondPort));
+        using var secondGatewayRelay = new RecordingRelay(new IPEndPoint(IPAddress.Parse("127.0.0.3"), secondGateway), new IPEndPoint(network, secondGateway));
+        using var second = new SiloProcess("web", slots: 0, ["--listen", $"{network}", "--advertise", "127.0.0.3", "--port", $"{secondPort}", "--gateway-port", $"{secondGateway}"],
+            certificates.Environment("silo-2", "cluster-ca"));
 
         // A member connects and calls a grain; the relay sees only TLS records.
         var member = Tls("laptop", "cluster-ca");
@@ -71,6 +79,15 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
         AssertOnlyTlsRecords(sent, "client → gateway");
         AssertOnlyTlsRecords(received, "gateway → client");
         Assert.DoesNotContain(SecretGrainKey, Encoding.Latin1.GetString(sent));
+        // Silo 2 joined through silo 1 and their connection carries both directions (joining, membership probes): all of it
+        // crossed silo 1's relay. Whatever silo 1 sent on connections of its own crossed silo 2's.
+        var (toFirst, fromFirst) = siloRelay.Captured();
+        Assert.True(toFirst.Length > 100 && fromFirst.Length > 100, $"no silo-to-silo traffic ({toFirst.Length}/{fromFirst.Length} bytes)\n{second.Log}");
+        AssertOnlyTlsRecords(toFirst, "silo 2 → silo 1");
+        AssertOnlyTlsRecords(fromFirst, "silo 1 → silo 2");
+        var (toSecond, fromSecond) = secondRelay.Captured();
+        if (toSecond.Length > 0) AssertOnlyTlsRecords(toSecond, "→ silo 2");
+        if (fromSecond.Length > 0) AssertOnlyTlsRecords(fromSecond, "silo 2 →");
 
         // The gateway refuses a client without TLS, one with TLS but no certificate, and one whose certificate another CA
         // issued — even when that client accepts whatever the gateway presents.
@@ -86,7 +103,7 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
         // The CLI says which certificate to set, exit 2, instead of starting a rival silo.
         var plain = CliRunner.Run("sweep", "list");
         Assert.Equal(2, plain.ExitCode);
-        Assert.Contains("uses TLS (its silo presents CN=silo-1, issued by CN=cluster-ca) and this machine has no certificate", plain.Error);
+        Assert.Matches(@"uses TLS \(its silo presents CN=silo-[12], issued by CN=cluster-ca\) and this machine has no certificate", plain.Error);
         Assert.Contains("EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE", plain.Error);
 
         var rogue = WithEnvironment(certificates.Environment("rogue", "rogue-ca"), () => CliRunner.Run("sweep", "list"));
@@ -112,6 +129,7 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
         var authority = certificates.Authority("cluster-ca");
         certificates.Issue(authority, "silo-1");
         certificates.Issue(authority, "expired", notAfter: DateTimeOffset.UtcNow.AddHours(-1));
+        certificates.Issue(authority, "web-server", serverOnly: true);
         var other = certificates.Authority("other-ca");
         certificates.Issue(other, "foreign");
 
@@ -126,6 +144,7 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
             (new(good) { ["EMBEDSWEEPS__CLUSTER__TLS__CA"] = certificates.Path("silo-1.key") }, "holds no certificate"),
             (certificates.Environment("foreign", "cluster-ca"), "the certificate CN=foreign (issued by CN=other-ca) was not issued by the CA in EMBEDSWEEPS__CLUSTER__TLS__CA (CN=cluster-ca)"),
             (certificates.Environment("expired", "cluster-ca"), "the certificate CN=expired is valid from"),
+            (certificates.Environment("web-server", "cluster-ca"), "the certificate CN=web-server may not be used for client authentication"),
         ];
         foreach (var (variables, message) in cases)
         {
@@ -211,14 +230,4 @@ public sealed partial class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDi
             foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
         }
     }
-
-    private static int GatewayPort(string log)
-    {
-        var match = PortsPattern().Match(log);
-        Assert.True(match.Success, log);
-        return int.Parse(match.Groups[2].Value);
-    }
-
-    [GeneratedRegex(@"ports (\d+)/(\d+)")]
-    private static partial Regex PortsPattern();
 }

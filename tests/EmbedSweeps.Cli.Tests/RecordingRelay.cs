@@ -36,7 +36,17 @@ internal sealed class RecordingRelay : IDisposable
             {
                 var client = await listener.AcceptTcpClientAsync(stop.Token);
                 var server = new TcpClient();
-                await server.ConnectAsync(target, stop.Token);
+                try
+                {
+                    await server.ConnectAsync(target, stop.Token);
+                }
+                catch (SocketException)
+                {
+                    // The target does not listen (yet): refuse this connection as the target would, keep relaying.
+                    client.Dispose();
+                    server.Dispose();
+                    continue;
+                }
                 _ = PumpAsync(client, server, sent);
                 _ = PumpAsync(server, client, received);
             }

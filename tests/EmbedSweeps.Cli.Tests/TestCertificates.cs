@@ -22,13 +22,14 @@ internal sealed class TestCertificates(string folder)
     }
 
     /// <summary>A member certificate issued by <paramref name="authority"/>, for server and client authentication: NAME.pem and NAME.key.</summary>
-    public void Issue(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null)
+    /// <param name="serverOnly">Extended key usage server authentication only (a web server's certificate, not a cluster member's).</param>
+    public void Issue(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null, bool serverOnly = false)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthentication), new Oid(ClientAuthentication)], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(serverOnly ? [new Oid(ServerAuthentication)] : [new Oid(ServerAuthentication), new Oid(ClientAuthentication)], critical: false));
         var notBefore = (notAfter ?? DateTimeOffset.UtcNow).AddDays(-1);
         using var certificate = request.Create(authority, notBefore, notAfter ?? DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(8));
         File.WriteAllText(Path(name + ".pem"), certificate.ExportCertificatePem());

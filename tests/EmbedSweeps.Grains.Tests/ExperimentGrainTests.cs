@@ -49,6 +49,36 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task KeepModelsDeletesTheModelsOutsideTheBestNButNeverAPromotedOne()
+    {
+        // Objectives: 5e-5 → 0.53 (both losses), 2e-5 → 0.23 (both losses); the baseline is never trained.
+        var snapshot = await RunAsync("keep", Sweep("keep", limits: "{ max_trials: 10, max_concurrent_trials: 1, keep_models: 2 }"));
+        Assert.Equal(ExperimentStatus.Completed, snapshot.Status);
+        var grains = fixture.Cluster.GrainFactory;
+        var trials = await Task.WhenAll(snapshot.Trials.Where(t => !t.Baseline).Select(t => grains.GetGrain<ITrialGrain>($"keep/{t.TrialId}").GetAsync()));
+        Assert.All(trials.Where(t => t.SettingsJson.Contains("5e-05")), t => Assert.Null(t.ModelRemoved));
+        Assert.All(trials.Where(t => t.SettingsJson.Contains("5e-05")), t => Assert.NotNull(t.OutputPath));
+        var removed = trials.Where(t => t.SettingsJson.Contains("2e-05")).ToList();
+        Assert.Equal(2, removed.Count);
+        Assert.All(removed, t => Assert.Equal("not among the 2 best trials (limits.keep_models: 2)", t.ModelRemoved));
+        Assert.All(removed, t => Assert.Null(t.OutputPath));
+        Assert.All(removed, t => Assert.Contains(t.Key, ScriptedTrialRunner.RemovedModels));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => grains.GetGrain<IModelRegistryGrain>("default").PromoteAsync(removed[0].Key, "keep-alias", "test"));
+        Assert.Contains("has no model any more", refused.Message);
+
+        // A promoted model stays whatever its rank, also when the limit is set after the fact (a changed file).
+        var yaml = Sweep("keep-promoted", limits: "{ max_trials: 10, max_concurrent_trials: 2 }");
+        var first = await RunAsync("keep-promoted", yaml);
+        var worst = first.Trials.First(t => !t.Baseline && t.SettingsJson.Contains("2e-05"));
+        await grains.GetGrain<IModelRegistryGrain>("default").PromoteAsync($"keep-promoted/{worst.TrialId}", "keep-champion", "test");
+        var limited = await RunAsync("keep-promoted", yaml.Replace("max_concurrent_trials: 2 }", "max_concurrent_trials: 2, keep_models: 1 }"));
+        var after = await Task.WhenAll(limited.Trials.Where(t => !t.Baseline).Select(t => grains.GetGrain<ITrialGrain>($"keep-promoted/{t.TrialId}").GetAsync()));
+        Assert.Null(after.Single(t => t.TrialId == worst.TrialId).ModelRemoved);
+        Assert.Equal(2, after.Count(t => t.ModelRemoved is not null)); // of four: the best and the promoted stay
+        Assert.Null(after.Single(t => t.TrialId == limited.BestTrialId).ModelRemoved);
+    }
+
+    [Fact]
     public async Task ResubmittingTheSameSweepIsIdempotent()
     {
         var yaml = Sweep("again");

@@ -15,6 +15,7 @@ public sealed class NoTrainerTests
         public int Busy => 0;
         public Task StartAsync(TrialLaunch launch) => throw new InvalidOperationException("a web silo runs no trials");
         public Task StopAsync(string key, int attempt) => Task.CompletedTask;
+        public Task RemoveModelAsync(string sweep, string trialId) => Task.CompletedTask;
         public bool IsRunning(string key, int attempt) => false;
         public Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
     }

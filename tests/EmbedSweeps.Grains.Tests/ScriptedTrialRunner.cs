@@ -64,6 +64,15 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
         return Task.CompletedTask;
     }
 
+    /// <summary>Trials whose models were removed ("sweep/trial"), in order.</summary>
+    public static readonly ConcurrentQueue<string> RemovedModels = new();
+
+    public Task RemoveModelAsync(string sweep, string trialId)
+    {
+        RemovedModels.Enqueue($"{sweep}/{trialId}");
+        return Task.CompletedTask;
+    }
+
     public Task StopAsync(string key, int attempt)
     {
         if (running.TryGetValue((key, attempt), out var cancellation)) cancellation.Cancel();

@@ -70,6 +70,16 @@ public sealed class ParsingTests
     }
 
     [Fact]
+    public void KeepModelsIsAPositiveCountAndOptional()
+    {
+        Assert.Null(Sweeps.Parse(Sweeps.Minimal).Limits.KeepModels);
+        Assert.Equal(3, Sweeps.Parse(Sweeps.Minimal + "\nlimits: { keep_models: 3 }\n").Limits.KeepModels);
+        var problem = Assert.Single(Sweeps.Problems(Sweeps.Minimal + "\nlimits: { keep_models: 0 }\n"));
+        Assert.Equal((9, "limits: { keep_models: 0 }".IndexOf('0') + 1), (problem.Line, problem.Column));
+        Assert.Equal("limits.keep_models 0 is out of range (1 to 100000).", problem.Message);
+    }
+
+    [Fact]
     public void GridSearchRefusesDistributions()
     {
         var problem = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("[2.0e-5, 5.0e-5]", "{ distribution: log_uniform, min: 1.0e-6, max: 1.0e-4 }")));

@@ -54,7 +54,8 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("sweep run");
         await ShotAsync(page, "01-experiments-empty");
 
-        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1));
+        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1,
+            report: "pareto: [stsb_validation_spearman_cosine, stsb_validation_spearman_dot]"));
 
         // The experiments page shows the sweep without a reload.
         await Assertions.Expect(page.GetByTestId("experiments")).ToContainTextAsync("web-e2e");
@@ -74,6 +75,11 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         await page.GotoAsync($"{web.Url}/sweeps/web-e2e");
         await Assertions.Expect(page.Locator("[data-testid=status]").First).ToContainTextAsync("completed", new() { Timeout = 180_000 });
         await Assertions.Expect(page.Locator("[data-testid=leaderboard] tbody tr")).ToHaveCountAsync(5);
+        // The sweep's report.pareto: the front of its two metrics, plotted, never empty once trials succeeded.
+        await Assertions.Expect(page.GetByTestId("pareto-scatter")).ToBeVisibleAsync();
+        var front = (await page.GetByTestId("pareto-scatter").GetAttributeAsync("data-front"))!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(front);
+        Assert.All(front, id => Assert.StartsWith("t-", id));
         await ShotAsync(page, "03-leaderboard");
         var ranked = (await ColumnAsync(page, Objective)).Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(ranked.OrderDescending(), ranked);
@@ -156,6 +162,22 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
             Assert.Equal(expected[i], cells.Skip(1).ToList());
         }
         Assert.DoesNotContain("not-the-password", await page.ContentAsync());
+
+        // The administrator cancels a running sweep and retries its cancelled trials from its page; both are audited.
+        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-retry", maxSamples: 64, maxSteps: 400, concurrent: 1));
+        await page.GotoAsync($"{web.Url}/sweeps/web-retry");
+        await Assertions.Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel sweep" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=status]").First).ToContainTextAsync("cancelled");
+        await page.GetByTestId("retry").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Retrying" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=status]").First).ToContainTextAsync("running");
+        await page.GotoAsync($"{web.Url}/audit");
+        await Assertions.Expect(audit.Nth(0)).ToContainTextAsync("retry");
+        Assert.Equal(["web", "admin", "127.0.0.1", "retry", "web-retry", "succeeded"], (await audit.Nth(0).Locator("td").AllInnerTextsAsync()).Skip(1).Select(c => c.Trim()));
+        Assert.Equal(["web", "admin", "127.0.0.1", "cancel", "web-retry", "succeeded"], (await audit.Nth(1).Locator("td").AllInnerTextsAsync()).Skip(1).Select(c => c.Trim()));
+        await page.GotoAsync($"{web.Url}/sweeps/web-retry");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel sweep" }).ClickAsync(); // not left training while the story goes on
         Assert.DoesNotContain("not-the-password", web.Log);
         Assert.DoesNotContain(WebAppProcess.AdminPassword, web.Log);
         await ShotAsync(page, "08-audit");

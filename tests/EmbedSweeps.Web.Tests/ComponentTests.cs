@@ -131,4 +131,13 @@ public sealed class ComponentTests : IAsyncLifetime
         Assert.Equal(["cosent", "cosine", "mnrl"], dimensions[1].TickText.Cast<string>()); // text becomes numbered ticks
         Assert.Equal([1, 0, 2], dimensions[1].Values.Cast<int>());
     }
+
+    [Fact]
+    public void TheParetoFrontHoldsTheTrialsNoOtherBeatsOnEveryMetric()
+    {
+        // t-a is best on STS-B, t-b on accuracy; t-c is beaten by t-b on both; the baseline never takes part.
+        var scatter = Render<ParetoScatter>(p => p.Add(c => c.Rows, Board).Add(c => c.Metrics, ["stsb_validation_spearman_cosine", "banking77_accuracy"]));
+
+        Assert.Equal("t-a,t-b", scatter.Find("[data-testid=pareto-scatter]").GetAttribute("data-front"));
+    }
 }

@@ -15,10 +15,10 @@ public static class TinySweeps
 
     /// <summary>
     /// A grid over the tiny model on STS-B: cosine/cosent × the learning rates (2×2 by default), one trial at
-    /// a time unless <paramref name="concurrent"/> says otherwise; <paramref name="training"/>, <paramref name="limits"/> and <paramref name="resources"/> add settings.
+    /// a time unless <paramref name="concurrent"/> says otherwise; <paramref name="training"/>, <paramref name="limits"/>, <paramref name="resources"/> and <paramref name="report"/> add settings.
     /// </summary>
     public static string Write(string folder, string name, int maxSamples, int maxSteps, int concurrent = 1, string rates = "1.0e-4, 1.0e-3",
-        string training = "", string limits = "trial_timeout: 5m", string? baseModel = null, string resources = "")
+        string training = "", string limits = "trial_timeout: 5m", string? baseModel = null, string resources = "", string report = "")
     {
         var path = Path.Combine(folder, name + ".yaml");
         File.WriteAllText(path, $"""
@@ -33,6 +33,7 @@ public static class TinySweeps
             training: {"{"} max_steps: {maxSteps}{(training.Length > 0 ? ", " + training : "")} {"}"}
             limits: {"{"} max_trials: 100, max_concurrent_trials: {concurrent}, {limits} {"}"}
             {(resources.Length > 0 ? $"resources: {{ {resources} }}" : "")}
+            {(report.Length > 0 ? $"report: {{ {report} }}" : "")}
             """);
         return path;
     }

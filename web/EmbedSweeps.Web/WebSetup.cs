@@ -43,8 +43,15 @@ public static class WebSetup
         {
             // A gateway that answers but refuses us over TLS needs a certificate, not patience: say which.
             string? tlsProblem = null;
-            foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(1))
-                tlsProblem = await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken);
+            try
+            {
+                foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(5))
+                    if ((tlsProblem = await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken)) is not null) break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // Storage unreachable just now: not a TLS question; keep waiting.
+            }
             Console.Error.WriteLine(tlsProblem is null
                 ? $"waiting for a silo of cluster '{options.ClusterId}' ({Secrets.Redact(exception.Message.Split('\n')[0])}); start one with `embedsweeps silo`."
                 : $"cannot reach the cluster: {tlsProblem}");
@@ -56,7 +63,8 @@ public static class WebSetup
     public static void AddLeaderboardPages(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Messages at the bottom: at the top they cover the page's action buttons (cancel, retry) right after one was pressed.
+        services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddScoped<ClusterReader>();
     }
 

@@ -15,7 +15,13 @@ internal static class AuditedChange
         {
             result = await change();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Interrupted (Ctrl-C) after the request may have reached the cluster: whether it took effect is not known here.
+            await RecordAsync(action, target, "interrupted: outcome unknown");
+            throw;
+        }
+        catch (Exception e)
         {
             await RecordAsync(action, target, "failed: " + AuditTrail.Reason(e));
             throw;
@@ -36,7 +42,7 @@ internal static class AuditedChange
             await AuditTrail.For(ClusterSettings.Options()).AppendAsync(
                 new AuditRecord(DateTimeOffset.UtcNow, Environment.UserName, Environment.MachineName, "cli", action, target, Secrets.Redact(outcome)), timeout.Token);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
+        catch (Exception e) when (e is not OutOfMemoryException) // storage down, an identity refused: reported, never fatal
         {
             Console.Error.WriteLine($"warning: the audit trail could not record this {action} ({Secrets.Redact(AuditTrail.Reason(e))}).");
         }

@@ -62,7 +62,7 @@ internal static class BenchClusterCommand
             await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
             var clock = Stopwatch.StartNew();
-            var snapshot = await experiment.SubmitAsync(yaml, name + ".yaml");
+            var snapshot = await AuditedChange.RunAsync("submit", name, () => experiment.SubmitAsync(yaml, name + ".yaml"));
             while (snapshot.Status == ExperimentStatus.Running)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

@@ -66,6 +66,7 @@ internal static class ExportCommand
         if (!PayloadLimits.IsTrialKey(key)) throw new EmbedSweepsException($"{source}: not an alias or a SWEEP/TRIAL_ID (see `leaderboard SWEEP`).");
         var trial = await session.Client.GetGrain<ITrialGrain>(key).GetAsync();
         if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
+        if (trial.ModelRemoved is { } removed) throw new EmbedSweepsException($"{source}: its model was deleted ({removed}); export one of the kept trials, or rerun it without the limit.");
         if (trial.OutputPath is { Length: > 0 } local && Directory.Exists(local)) return local;
 
         var copy = Path.Combine(Runtime.StateDirectory, "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));

@@ -49,7 +49,8 @@ public sealed record EarlyTerminationSpec(string Type, int MinSteps, int Reducti
     public static EarlyTerminationSpec None { get; } = new("none", 0, 3, 3);
 }
 
-public sealed record LimitsSpec(int MaxTrials, int MaxConcurrentTrials, TimeSpan TrialTimeout, int MaxFailures);
+/// <param name="KeepModels"><c>limits.keep_models</c>: keep the models of only this many best succeeded trials (promoted ones always stay); null keeps all.</param>
+public sealed record LimitsSpec(int MaxTrials, int MaxConcurrentTrials, TimeSpan TrialTimeout, int MaxFailures, int? KeepModels = null);
 
 public sealed record ResourcesSpec(string Device, int TrialsPerGpu);
 

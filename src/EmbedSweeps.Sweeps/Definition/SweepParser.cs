@@ -482,12 +482,13 @@ public static partial class SweepParser
         var mapping = reader.Mapping(node, "limits");
         var defaults = new LimitsSpec(100, 4, TimeSpan.FromHours(2), 2);
         if (mapping is null) return defaults;
-        reader.OnlyKeys(mapping, "limits", "max_trials", "max_concurrent_trials", "trial_timeout", "max_failures");
+        reader.OnlyKeys(mapping, "limits", "max_trials", "max_concurrent_trials", "trial_timeout", "max_failures", "keep_models");
         return new LimitsSpec(
             (int)(reader.Integer(mapping["max_trials"], "limits.max_trials", 1, 100_000) ?? defaults.MaxTrials),
             (int)(reader.Integer(mapping["max_concurrent_trials"], "limits.max_concurrent_trials", 1, 10_000) ?? defaults.MaxConcurrentTrials),
             reader.Duration(mapping["trial_timeout"], "limits.trial_timeout") ?? defaults.TrialTimeout,
-            (int)(reader.Integer(mapping["max_failures"], "limits.max_failures", 0, 100) ?? defaults.MaxFailures));
+            (int)(reader.Integer(mapping["max_failures"], "limits.max_failures", 0, 100) ?? defaults.MaxFailures),
+            (int?)reader.Integer(mapping["keep_models"], "limits.keep_models", 1, 100_000));
     }
 
     private static ResourcesSpec ParseResources(NodeReader reader, YamlNode? node)

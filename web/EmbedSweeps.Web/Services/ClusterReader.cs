@@ -12,7 +12,7 @@ public sealed record ExperimentSummary(
 }
 
 /// <summary>
-/// What the pages read from the cluster and the two things they change (promote, cancel). Changes
+/// What the pages read from the cluster and the things they change (promote, cancel, retry). Changes
 /// are refused here — not only hidden in the UI — unless the caller is a signed-in administrator, and every attempt,
 /// refused or not, is recorded in the audit trail.
 /// </summary>
@@ -68,6 +68,14 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
             admin.Demand(user, "cancel a sweep");
             await cluster.GetGrain<IExperimentGrain>(sweep).CancelAsync();
             return true;
+        });
+
+    /// <summary>Runs the sweep's failed, stopped and cancelled trials again (as <c>sweep retry</c> does); the ids retried.</summary>
+    public Task<IReadOnlyList<string>> RetryAsync(ClaimsPrincipal user, string sweep) =>
+        audit.RunAsync(user, origin.Address, "retry", sweep, () =>
+        {
+            admin.Demand(user, "retry trials");
+            return cluster.GetGrain<IExperimentGrain>(sweep).RetryAsync([], failedOnly: false);
         });
 
     /// <summary>The newest audit records, for the administrator only.</summary>

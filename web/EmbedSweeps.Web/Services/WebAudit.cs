@@ -23,7 +23,12 @@ public sealed class WebAudit(AuditTrail trail, ILogger<WebAudit> logger)
             await RecordAsync(actor, origin, action, target, "refused: " + AuditTrail.Reason(e));
             throw;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            await RecordAsync(actor, origin, action, target, "interrupted: outcome unknown");
+            throw;
+        }
+        catch (Exception e)
         {
             await RecordAsync(actor, origin, action, target, "failed: " + AuditTrail.Reason(e));
             throw;
@@ -39,7 +44,7 @@ public sealed class WebAudit(AuditTrail trail, ILogger<WebAudit> logger)
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await trail.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, actor, origin, "web", action, target, Secrets.Redact(outcome)), timeout.Token);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
+        catch (Exception e) when (e is not OutOfMemoryException) // storage down, an identity refused: logged, never fatal
         {
             logger.LogWarning("The audit trail could not record a {Action} by {Actor} from {Origin}: {Reason}", action, actor, origin, Secrets.Redact(AuditTrail.Reason(e)));
         }
