@@ -162,6 +162,7 @@ public sealed class ExperimentGrain(
         }
         if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted))
         {
+            await KeepBestModelsAsync(); // a completed sweep has its limit applied: whoever sees "completed" sees the kept set
             state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
             await UnregisterAsync();
         }
