@@ -77,7 +77,7 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
             foreach (var debug in new[] { "0", "1" })
                 foreach (var command in commands)
                 {
-                    var result = With(new() { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString, ["EMBEDSWEEPS_DEBUG"] = debug }, () => CliRunner.Run(command));
+                    var result = ScopedEnvironment.With(new Dictionary<string, string> { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString, ["EMBEDSWEEPS_DEBUG"] = debug }, () => CliRunner.Run(command));
                     var text = result.Output + result.Error;
                     Assert.True(result.ExitCode != 0, $"{string.Join(' ', command)} succeeded without storage");
                     Assert.DoesNotContain(key.TrimEnd('='), text);
@@ -91,22 +91,8 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
     {
         Assert.Equal("AccountName=a;AccountKey=***;EndpointSuffix=core.windows.net", Secrets.Redact("AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net"));
         Assert.Equal("https://a.blob.core.windows.net/c?sv=2024&sig=***", Secrets.Redact("https://a.blob.core.windows.net/c?sv=2024&sig=abc%2Fdef"));
-        var said = With(new() { ["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = "correct-horse-battery" }, () =>
-            new CliRunner.Result(0, Secrets.Redact("the password correct-horse-battery was typed"), ""));
-        Assert.Equal("the password *** was typed", said.Output);
-    }
-
-    private static CliRunner.Result With(Dictionary<string, string> variables, Func<CliRunner.Result> run)
-    {
-        var previous = variables.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
-        foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
-        }
+        var said = ScopedEnvironment.With(new Dictionary<string, string> { ["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = "correct-horse-battery" },
+            () => Secrets.Redact("the password correct-horse-battery was typed"));
+        Assert.Equal("the password *** was typed", said);
     }
 }

@@ -106,19 +106,19 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.Matches(@"uses TLS \(its silo presents CN=silo-[12], issued by CN=cluster-ca\) and this machine has no certificate", plain.Error);
         Assert.Contains("EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE", plain.Error);
 
-        var rogue = WithEnvironment(certificates.Environment("rogue", "rogue-ca"), () => CliRunner.Run("sweep", "list"));
+        var rogue = ScopedEnvironment.With(certificates.Environment("rogue", "rogue-ca"), () => CliRunner.Run("sweep", "list"));
         Assert.Equal(2, rogue.ExitCode);
         Assert.Contains("presents a certificate issued by CN=cluster-ca, not by this machine's CA (CN=rogue-ca)", rogue.Error);
 
         // A certificate of another CA, from a machine that trusts the cluster's CA too: the gateway refuses it.
         var bothAuthorities = certificates.Path("both-ca.pem");
         File.WriteAllText(bothAuthorities, File.ReadAllText(certificates.Path("cluster-ca.pem")) + "\n" + File.ReadAllText(certificates.Path("rogue-ca.pem")));
-        var refused = WithEnvironment(new Dictionary<string, string>(certificates.Environment("rogue", "rogue-ca")) { ["EMBEDSWEEPS__CLUSTER__TLS__CA"] = bothAuthorities },
+        var refused = ScopedEnvironment.With(new Dictionary<string, string>(certificates.Environment("rogue", "rogue-ca")) { ["EMBEDSWEEPS__CLUSTER__TLS__CA"] = bothAuthorities },
             () => CliRunner.Run("sweep", "list"));
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("refused this machine's certificate (CN=rogue, issued by CN=rogue-ca)", refused.Error);
 
-        var allowed = WithEnvironment(certificates.Environment("laptop", "cluster-ca"), () => CliRunner.Run("sweep", "list"));
+        var allowed = ScopedEnvironment.With(certificates.Environment("laptop", "cluster-ca"), () => CliRunner.Run("sweep", "list"));
         Assert.True(allowed.ExitCode == 0, allowed.Error);
         Assert.DoesNotContain("starting a silo", allowed.Error);
     }
@@ -148,7 +148,7 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         ];
         foreach (var (variables, message) in cases)
         {
-            var result = WithEnvironment(variables, () => CliRunner.Run("silo", "--role", "web"));
+            var result = ScopedEnvironment.With(variables, () => CliRunner.Run("silo", "--role", "web"));
             Assert.True(result.ExitCode == 2, $"{message}: exit {result.ExitCode}\n{result.Error}");
             Assert.Contains(message, result.Error);
             Assert.DoesNotContain("   at ", result.Error);
@@ -215,19 +215,5 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         }
         Assert.Equal(stream.Length, offset);
         Assert.Equal(22, stream[0]); // it opens with a handshake
-    }
-
-    private static CliRunner.Result WithEnvironment(IReadOnlyDictionary<string, string> variables, Func<CliRunner.Result> run)
-    {
-        var previous = variables.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
-        foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
-        }
     }
 }

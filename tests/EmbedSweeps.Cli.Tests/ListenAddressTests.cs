@@ -34,17 +34,9 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
         // A machine configured for TLS is told that this cluster does not use it, not left to start a rival silo.
         var certificates = new TestCertificates(CliRunner.NewTemporaryDirectory());
         certificates.Issue(certificates.Authority("cluster-ca"), "laptop");
-        foreach (var (name, value) in certificates.Environment("laptop", "cluster-ca")) Environment.SetEnvironmentVariable(name, value);
-        try
-        {
-            var mismatch = CliRunner.Run("sweep", "list");
-            Assert.Equal(2, mismatch.ExitCode);
-            Assert.Contains("does not use TLS, but this machine is configured for it", mismatch.Error);
-        }
-        finally
-        {
-            foreach (var name in certificates.Environment("laptop", "cluster-ca").Keys) Environment.SetEnvironmentVariable(name, null);
-        }
+        var mismatch = ScopedEnvironment.With(certificates.Environment("laptop", "cluster-ca"), () => CliRunner.Run("sweep", "list"));
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("does not use TLS, but this machine is configured for it", mismatch.Error);
     }
 
     [Fact]
