@@ -73,6 +73,17 @@ public sealed class AuditTrail(TableClient table)
         return records;
     }
 
+    /// <summary>
+    /// How a change that threw ended, for its record: <c>interrupted: outcome unknown</c> (cancelled after the request may have
+    /// reached the cluster), <c>refused: …</c> (not allowed), <c>failed: …</c> (anything else), with the reason's first line.
+    /// </summary>
+    public static string Outcome(Exception e) => e switch
+    {
+        OperationCanceledException => "interrupted: outcome unknown",
+        UnauthorizedAccessException => "refused: " + Reason(e),
+        _ => "failed: " + Reason(e),
+    };
+
     /// <summary>The first line of an error message, for an outcome: what went wrong, without a stack or a multi-line dump.</summary>
     public static string Reason(Exception e) => e.Message.Split('\n', 2)[0].Trim();
 

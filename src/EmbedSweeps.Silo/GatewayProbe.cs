@@ -14,6 +14,23 @@ public static class GatewayProbe
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// <see cref="TlsProblemAsync"/> for the gateways the membership table lists as live (a few at most: one that does not
+    /// answer says nothing, another may); null when none names a TLS problem or storage cannot be read just now.
+    /// </summary>
+    public static async Task<string?> ClusterTlsProblemAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(5))
+                if (await TlsProblemAsync(gateway, options.Tls, cancellationToken) is { } problem) return problem;
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        {
+        }
+        return null;
+    }
+
     /// <summary>A sentence saying what is wrong with TLS between this machine and <paramref name="gateway"/> and how to fix it, or null when TLS is not the reason (or the gateway does not answer).</summary>
     public static async Task<string?> TlsProblemAsync(IPEndPoint gateway, ClusterTls? tls, CancellationToken cancellationToken)
     {

@@ -42,16 +42,7 @@ public static class WebSetup
         builder.UseOrleansClient(client => client.AddEmbedSweepsClient(options).UseConnectionRetryFilter(async (exception, cancellationToken) =>
         {
             // A gateway that answers but refuses us over TLS needs a certificate, not patience: say which.
-            string? tlsProblem = null;
-            try
-            {
-                foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(5))
-                    if ((tlsProblem = await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken)) is not null) break;
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-            {
-                // Storage unreachable just now: not a TLS question; keep waiting.
-            }
+            var tlsProblem = await GatewayProbe.ClusterTlsProblemAsync(options, cancellationToken);
             Console.Error.WriteLine(tlsProblem is null
                 ? $"waiting for a silo of cluster '{options.ClusterId}' ({Secrets.Redact(exception.Message.Split('\n')[0])}); start one with `embedsweeps silo`."
                 : $"cannot reach the cluster: {tlsProblem}");

@@ -15,15 +15,9 @@ internal static class AuditedChange
         {
             result = await change();
         }
-        catch (OperationCanceledException)
-        {
-            // Interrupted (Ctrl-C) after the request may have reached the cluster: whether it took effect is not known here.
-            await RecordAsync(action, target, "interrupted: outcome unknown");
-            throw;
-        }
         catch (Exception e)
         {
-            await RecordAsync(action, target, "failed: " + AuditTrail.Reason(e));
+            await RecordAsync(action, target, AuditTrail.Outcome(e));
             throw;
         }
         await RecordAsync(action, target, "succeeded");

@@ -49,7 +49,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
                 client.Dispose();
                 // A gateway that answers but not in our terms (TLS on one side only, or a certificate of another CA) is a
                 // configuration to fix, not a dead cluster to replace with a silo of our own.
-                if (await TlsProblemAsync(options, cancellationToken) is { } tlsProblem) throw new EmbedSweepsException(tlsProblem);
+                if (await GatewayProbe.ClusterTlsProblemAsync(options, cancellationToken) is { } tlsProblem) throw new EmbedSweepsException(tlsProblem);
                 // Its silos listed as live did not answer (killed within the last minute): run our own.
                 Console.Error.WriteLine($"note: the cluster listed in storage did not answer ({e.Message.Split('\n')[0]}); starting a silo for this command.");
             }
@@ -68,21 +68,6 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             }
         }
         return await HostSiloAsync(options, cancellationToken);
-    }
-
-    // Why the listed gateways refused us, when the reason is TLS; null otherwise (also when storage cannot be read just now).
-    // Every listed gateway is asked (a few at most): one that does not answer says nothing, another may.
-    private static async Task<string?> TlsProblemAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var gateway in (await LiveCluster.LiveGatewaysAsync(options, cancellationToken)).Take(5))
-                if (await GatewayProbe.TlsProblemAsync(gateway, options.Tls, cancellationToken) is { } problem) return problem;
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
-        {
-        }
-        return null;
     }
 
     private static async Task<ClusterSession> HostSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)

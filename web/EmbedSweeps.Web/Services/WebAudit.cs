@@ -18,19 +18,9 @@ public sealed class WebAudit(AuditTrail trail, ILogger<WebAudit> logger)
         {
             result = await change();
         }
-        catch (UnauthorizedAccessException e)
-        {
-            await RecordAsync(actor, origin, action, target, "refused: " + AuditTrail.Reason(e));
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            await RecordAsync(actor, origin, action, target, "interrupted: outcome unknown");
-            throw;
-        }
         catch (Exception e)
         {
-            await RecordAsync(actor, origin, action, target, "failed: " + AuditTrail.Reason(e));
+            await RecordAsync(actor, origin, action, target, AuditTrail.Outcome(e));
             throw;
         }
         await RecordAsync(actor, origin, action, target, "succeeded");
