@@ -41,3 +41,20 @@ public sealed record Promotion(
     [property: Id(3)] string PromotedBy,
     [property: Id(4)] DateTimeOffset PromotedAt,
     [property: Id(5)] string? OutputPath);
+
+/// <summary>
+/// Each swept parameter's share of the importance for reaching the sweep's best trials (shares add up to 1, most
+/// important first), by PED-ANOVA over the succeeded trials; see EmbedSweeps.Sweeps.Reports.ParameterImportance.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ParameterImportanceReport")]
+public sealed record ParameterImportanceReport(
+    [property: Id(0)] string Method,
+    [property: Id(1)] double TargetQuantile,
+    [property: Id(2)] int Trials,
+    [property: Id(3)] int TopTrials,
+    [property: Id(4)] IReadOnlyList<ParameterShare> Shares,
+    [property: Id(5)] IReadOnlyList<string> Warnings);
+
+/// <summary>One parameter's share of the importance, in [0, 1].</summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ParameterShare")]
+public sealed record ParameterShare([property: Id(0)] string Parameter, [property: Id(1)] double Share);

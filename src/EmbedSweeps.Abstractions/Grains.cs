@@ -19,6 +19,12 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Retry")] Task<IReadOnlyList<string>> RetryAsync(IReadOnlyList<string> trialIds, bool failedOnly);
 
+    /// <summary>
+    /// How much each swept parameter mattered for reaching the top <paramref name="targetQuantile"/> of the succeeded
+    /// trials (PED-ANOVA). Throws ArgumentOutOfRangeException unless 0 &lt; targetQuantile &lt; 1.
+    /// </summary>
+    [Alias("Importance")] Task<ParameterImportanceReport> ImportanceAsync(double targetQuantile);
+
     /// <summary>Starts trials while fewer than max_concurrent_trials run; also driven by a reminder.</summary>
     [Alias("Tick")] Task TickAsync();
     [Alias("TrialEnded"), OneWay] Task TrialEndedAsync(string trialId, TrialStatus status, double? objective);

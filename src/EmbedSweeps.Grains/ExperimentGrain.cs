@@ -66,6 +66,10 @@ public sealed class ExperimentGrain(
 
     public Task<ExperimentSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
+    public Task<ParameterImportanceReport> ImportanceAsync(double targetQuantile) =>
+        Task.FromResult(SweepImportance.Of(Definition() ?? throw new InvalidOperationException($"{Name} has no valid sweep file stored; resubmit it."),
+            state.State.Trials, targetQuantile));
+
     public async Task CancelAsync()
     {
         if (state.State.Status != ExperimentStatus.Running) return;

@@ -75,6 +75,20 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.Equal(2, unknownMetric.ExitCode);
         Assert.Contains("did you mean", unknownMetric.Error);
 
+        // Parameter importance over the four trials: a share per swept parameter, adding up to 1; a quantile outside (0, 1) is refused.
+        var importance = CliRunner.Run("sweep", "importance", "tiny-e2e", "--json", "--target-quantile", "0.5");
+        Assert.True(importance.ExitCode == 0, importance.Error);
+        using var importanceJson = JsonDocument.Parse(importance.Output);
+        Assert.Equal(4, importanceJson.RootElement.GetProperty("trials").GetInt32());
+        Assert.Equal(2, importanceJson.RootElement.GetProperty("top_trials").GetInt32());
+        Assert.StartsWith("PED-ANOVA", importanceJson.RootElement.GetProperty("method").GetString());
+        var shares = importanceJson.RootElement.GetProperty("importance").EnumerateObject().ToList();
+        Assert.NotEmpty(shares);
+        Assert.Equal(1.0, shares.Sum(s => s.Value.GetDouble()), 5);
+        var badQuantile = CliRunner.Run("sweep", "importance", "tiny-e2e", "--target-quantile", "1.5");
+        Assert.Equal(2, badQuantile.ExitCode);
+        Assert.Contains("above 0 and below 1", badQuantile.Error);
+
         // Resubmitting the same sweep is idempotent: nothing runs again.
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.Equal(0, again.ExitCode);

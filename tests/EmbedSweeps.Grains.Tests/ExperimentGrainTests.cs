@@ -79,6 +79,26 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ImportanceNamesTheParameterTheObjectiveDependsOn()
+    {
+        // The scripted objective depends on learning_rate alone: the top 20 % (the best rate with each loss) share it and
+        // are split evenly between the losses, exactly as all trials are.
+        var yaml = Sweep("importance", limits: "{ max_trials: 10, max_concurrent_trials: 4 }")
+            .Replace("learning_rate: [2.0e-5, 5.0e-5]", "learning_rate: [1.0e-5, 2.0e-5, 3.0e-5, 4.0e-5, 5.0e-5]");
+        var snapshot = await RunAsync("importance", yaml);
+        Assert.Equal(10, snapshot.Count(TrialStatus.Succeeded) - 1);
+
+        var report = await fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("importance").ImportanceAsync(0.2);
+
+        Assert.Equal((10, 2), (report.Trials, report.TopTrials)); // the baseline takes no part
+        Assert.Equal(["learning_rate", "loss"], report.Shares.Select(s => s.Parameter));
+        Assert.Equal(1.0, report.Shares[0].Share, 1e-9);
+        Assert.Equal(0.0, report.Shares[1].Share, 1e-9);
+        Assert.StartsWith("PED-ANOVA", report.Method);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("importance").ImportanceAsync(1.5));
+    }
+
+    [Fact]
     public async Task ResubmittingTheSameSweepIsIdempotent()
     {
         var yaml = Sweep("again");

@@ -5,7 +5,9 @@ namespace EmbedSweeps.Sweeps.Tests;
 /// <summary>Sweep texts for tests, and where the repository's example sweeps are.</summary>
 internal static class Sweeps
 {
-    public static string Folder { get; } = Path.Combine(FindRoot(), "sweeps");
+    public static string Root { get; } = FindRoot();
+
+    public static string Folder { get; } = Path.Combine(Root, "sweeps");
 
     public const string Minimal = """
         name: tiny

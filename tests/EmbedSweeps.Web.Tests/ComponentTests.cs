@@ -140,4 +140,19 @@ public sealed class ComponentTests : IAsyncLifetime
 
         Assert.Equal("t-a,t-b", scatter.Find("[data-testid=pareto-scatter]").GetAttribute("data-front"));
     }
+
+    [Fact]
+    public void TheImportancePanelShowsEachShareMostImportantFirstAndWhyItMayMislead()
+    {
+        var report = new ParameterImportanceReport("PED-ANOVA (Watanabe et al., IJCAI 2023), as Optuna's PedAnovaImportanceEvaluator", 0.1, 8, 1,
+            [new ParameterShare("learning_rate", 0.75), new ParameterShare("loss", 0.25)], ["only 1 trial(s) in the top 10% of 8: …"]);
+
+        var panel = Render<ImportancePanel>(p => p.Add(c => c.Report, report));
+
+        var rows = panel.FindAll("[data-testid=importance-row]");
+        Assert.Equal(["learning_rate", "loss"], rows.Select(r => r.GetAttribute("data-parameter")));
+        Assert.Contains("75.0%", rows[0].TextContent);
+        Assert.Contains("top 10% of succeeded trials (1 of 8)", panel.Markup);
+        Assert.Contains("only 1 trial(s) in the top 10% of 8", panel.Markup);
+    }
 }

@@ -65,5 +65,23 @@ public sealed class TrialConfig
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>
+    /// The values of a <see cref="Canonical"/> JSON object as the sweep holds them: whole numbers long, other numbers
+    /// double, true/false bool, text string. Throws JsonException on anything else.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> ParseCanonical(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind switch
+        {
+            JsonValueKind.String => (object)p.Value.GetString()!,
+            JsonValueKind.Number when p.Value.TryGetInt64(out var integer) && !p.Value.GetRawText().Contains('.') && !p.Value.GetRawText().Contains('e') => integer,
+            JsonValueKind.Number => p.Value.GetDouble(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new JsonException($"{p.Name}: {p.Value.ValueKind} is not a setting value."),
+        }, StringComparer.Ordinal);
+    }
+
     public override string ToString() => $"{Id} {Canonical(Parameters)}";
 }

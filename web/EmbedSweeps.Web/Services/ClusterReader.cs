@@ -43,6 +43,9 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
 
     public Task<List<LeaderboardRow>> LeaderboardAsync(ExperimentSnapshot experiment) => Leaderboard.BuildAsync(cluster, experiment);
 
+    /// <summary>The sweep's parameter importance over its succeeded trials (top 10 %, as <c>sweep importance</c>).</summary>
+    public Task<ParameterImportanceReport> ImportanceAsync(string sweep) => cluster.GetGrain<IExperimentGrain>(sweep).ImportanceAsync(0.1);
+
     /// <summary>The trial, or an empty (never created) snapshot for a key no trial can have.</summary>
     public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => EmbedSweeps.Grains.PayloadLimits.IsTrialKey($"{sweep}/{trialId}")
         ? cluster.GetGrain<ITrialGrain>($"{sweep}/{trialId}").GetAsync()
