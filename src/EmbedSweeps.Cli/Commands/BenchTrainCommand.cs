@@ -22,9 +22,10 @@ internal static class BenchTrainCommand
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
         var device = CommonOptions.Device();
         var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var profile = new Option<bool>("--profile") { Description = "Also report where a timed step's milliseconds go (forward by component, loss, backward, optimizer, copies)." };
         var command = new Command("train", "Measure training throughput: pairs/s (median step), tokens/s, peak RSS.")
         {
-            model, data, loss, batchSize, maxSeqLength, steps, warmupSteps, precision, device, json,
+            model, data, loss, batchSize, maxSeqLength, steps, warmupSteps, precision, device, json, profile,
         };
         command.SetAction(CommandLine.Guard((result, cancellationToken) =>
         {
@@ -45,11 +46,15 @@ internal static class BenchTrainCommand
 
             var rates = new List<double>();
             var output = Path.Combine(Path.GetTempPath(), $"embedsweeps-bench-{Environment.ProcessId}");
+            var sections = new StepProfile { Recording = untimed == 0 };
             try
             {
+                using var active = result.GetValue(profile) ? sections.Activate() : null;
                 new Trainer(config, encoder, setup.Loss, examples, null, output, update =>
                 {
-                    if (update is TrainingLog log && log.Step > untimed) rates.Add(log.SamplesPerSecond);
+                    if (update is not TrainingLog log) return;
+                    if (log.Step > untimed) rates.Add(log.SamplesPerSecond);
+                    sections.Recording = log.Step >= untimed; // from the first timed step on
                 }).Train(cancellationToken: cancellationToken);
             }
             finally
@@ -72,12 +77,31 @@ internal static class BenchTrainCommand
                 pairs_per_second = Math.Round(median, 2),
                 tokens_per_second = Math.Round(median * tokensPerExample, 1),
                 peak_rss_mb = Math.Round(BenchMeasurements.PeakResidentMegabytes(), 1),
+                profile = result.GetValue(profile) ? ProfileReport(sections, rates.Count) : null,
             };
-            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions
+            {
+                WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            });
             Console.WriteLine(text);
             if (jsonPath is not null) File.WriteAllText(jsonPath, text);
             return Task.FromResult(CommandLine.Success);
         }));
         return command;
+    }
+
+    // Mean milliseconds per timed step of each section, and its share of the whole step ("step").
+    private static object ProfileReport(StepProfile profile, int timedSteps)
+    {
+        var sections = profile.Sections;
+        var step = sections.FirstOrDefault(s => s.Name == "step").Seconds;
+        return sections.Select(s => new
+        {
+            section = s.Name,
+            ms_per_step = Math.Round(s.Seconds * 1000 / Math.Max(1, timedSteps), 1),
+            calls_per_step = Math.Round((double)s.Calls / Math.Max(1, timedSteps), 1),
+            percent_of_step = step > 0 ? Math.Round(100 * s.Seconds / step, 1) : 0,
+        }).ToList();
     }
 }

@@ -33,8 +33,12 @@ public abstract class EmbeddingLoss : IDisposable
     public virtual double Backward(Embedder embed, TrainingBatch batch)
     {
         var columns = Enumerable.Range(0, batch.ColumnCount).Select(c => embed(batch.Column(c))).ToList();
-        using var loss = Compute(columns, batch);
-        loss.backward();
+        Tensor loss;
+        using (StepProfile.Time("loss"))
+            loss = Compute(columns, batch);
+        using var _ = loss;
+        using (StepProfile.Time("backward"))
+            loss.backward();
         foreach (var column in columns) column.Dispose();
         return loss.item<float>();
     }

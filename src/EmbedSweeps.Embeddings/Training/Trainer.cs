@@ -82,12 +82,19 @@ public sealed class Trainer(
             {
                 computeModel.train();
                 var batch = new TrainingBatch(plan.Batch(step).Select(i => examples[i]).ToList());
+                using var stepSection = StepProfile.Time("step");
                 value = loss.Backward(texts => Embed(computeModel, texts), batch);
-                if (compute is not null) MoveGradients(compute, master);
-                gradNorm = nn.utils.clip_grad_norm_(parameters.Select(p => p.Item2), config.MaxGradNorm);
-                optimizer.Update(learningRate);
-                foreach (var (_, parameter) in parameters) parameter.grad = null;
-                if (compute is not null) compute.CopyParametersFrom(master);
+                using (StepProfile.Time("gradients bf16 → fp32"))
+                    if (compute is not null) MoveGradients(compute, master);
+                using (StepProfile.Time("clip_grad_norm"))
+                    gradNorm = nn.utils.clip_grad_norm_(parameters.Select(p => p.Item2), config.MaxGradNorm);
+                using (StepProfile.Time("optimizer (AdamW)"))
+                {
+                    optimizer.Update(learningRate);
+                    foreach (var (_, parameter) in parameters) parameter.grad = null;
+                }
+                using (StepProfile.Time("weights fp32 → bf16"))
+                    if (compute is not null) compute.CopyParametersFrom(master);
             }
             if (!double.IsFinite(value))
                 throw new EmbedSweepsException($"training diverged at step {step + 1}: the loss is {value}; lower --lr or use --precision fp32.");
@@ -205,12 +212,17 @@ public sealed class Trainer(
     /// <summary>Sentence embeddings of <paramref name="texts"/> from <paramref name="model"/>, as float32 for the loss.</summary>
     private Tensor Embed(BertModel model, IReadOnlyList<string> texts)
     {
-        var ids = texts.Select(text =>
+        Tensor inputIds, mask;
+        using (StepProfile.Time("tokenize + pad"))
         {
-            if (!tokenCache.TryGetValue(text, out var tokens)) tokenCache[text] = tokens = encoder.Tokenize(text);
-            return tokens;
-        }).ToList();
-        var (inputIds, mask) = Batching.Pad(ids, encoder.Tokenizer.PadId, encoder.Device);
+            var ids = texts.Select(text =>
+            {
+                if (!tokenCache.TryGetValue(text, out var tokens)) tokenCache[text] = tokens = encoder.Tokenize(text);
+                return tokens;
+            }).ToList();
+            (inputIds, mask) = Batching.Pad(ids, encoder.Tokenizer.PadId, encoder.Device);
+        }
+        using var _ = StepProfile.Time("forward");
         using (inputIds)
         using (mask)
         using (var embedded = encoder.Forward(model, inputIds, mask))

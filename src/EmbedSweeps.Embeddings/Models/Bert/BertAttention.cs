@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
+using EmbedSweeps.Embeddings.Training;
 using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings.Models.Bert;
@@ -29,14 +30,34 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         long batch = hidden.shape[0], length = hidden.shape[1], width = hidden.shape[2];
-        using var q = SplitHeads(query.forward(hidden), batch, length, width);
-        using var k = SplitHeads(key.forward(hidden), batch, length, width);
-        using var v = SplitHeads(value.forward(hidden), batch, length, width);
-        // softmax(q·kᵀ/√d + mask)·v, the same arithmetic as HF's eager path, fused.
-        using var context = nn.functional.scaled_dot_product_attention(q, k, v, additiveMask,
-            training ? dropoutProbability : 0.0, false);
-        using var merged = context.transpose(1, 2);
-        return merged.reshape(batch, length, width);
+        Tensor q, k, v;
+        using (StepProfile.Time("forward: attention q, k, v projections"))
+            (q, k, v) = (SplitHeads(query.forward(hidden), batch, length, width), SplitHeads(key.forward(hidden), batch, length, width),
+                SplitHeads(value.forward(hidden), batch, length, width));
+        using var _ = StepProfile.Time("forward: attention softmax(q·kᵀ)·v");
+        using (q)
+        using (k)
+        using (v)
+        using (var context = Attend(q, k, v, additiveMask))
+        using (var merged = context.transpose(1, 2))
+            return merged.reshape(batch, length, width);
+    }
+
+    // softmax(q·kᵀ/√d + mask)·v, with dropout on the probabilities while training: HF's eager arithmetic. Without
+    // dropout (or off the CPU) one fused call; with it on the CPU, written out so CounterDropout makes the mask
+    // (the fused kernel would draw it from libtorch's slow single-threaded Bernoulli).
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor additiveMask)
+    {
+        var dropout = training ? dropoutProbability : 0.0;
+        if (dropout <= 0 || q.device_type != TorchSharp.DeviceType.CPU)
+            return nn.functional.scaled_dot_product_attention(q, k, v, additiveMask, dropout, false);
+        using var keys = k.transpose(-2, -1);
+        using var products = matmul(q, keys);
+        using var scaled = products / Math.Sqrt(q.shape[^1]);
+        using var scores = scaled + additiveMask;
+        using var probabilities = scores.softmax(-1);
+        using var dropped = CounterDropout.Apply(probabilities, dropout, training: true);
+        return matmul(dropped, v);
     }
 
     private Tensor SplitHeads(Tensor projected, long batch, long length, long width)
@@ -63,6 +84,7 @@ internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         using var attended = self.forward(hidden, additiveMask);
+        using var _ = StepProfile.Time("forward: attention output dense + LayerNorm");
         return output.forward(attended, hidden);
     }
 }

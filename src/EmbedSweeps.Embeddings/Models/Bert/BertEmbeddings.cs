@@ -12,7 +12,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     [ComponentName(Name = "LayerNorm")] private readonly LayerNorm layerNorm;
-    private readonly Dropout dropout;
+    private readonly double dropout;
 
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
     {
@@ -20,7 +20,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = config.HiddenDropoutProb;
         RegisterComponents();
     }
 
@@ -34,6 +34,6 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         using var place = position_embeddings.forward(positions);
         using var sum = words + types + place;
         using var normed = layerNorm.forward(sum);
-        return dropout.forward(normed);
+        return CounterDropout.Apply(normed, dropout, training);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
+using EmbedSweeps.Embeddings.Training;
 using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings.Models.Bert;
@@ -33,20 +34,20 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     [ComponentName(Name = "LayerNorm")] private readonly LayerNorm layerNorm;
-    private readonly Dropout dropout;
+    private readonly double dropout;
 
     public BertResidualOutput(int inputSize, BertConfig config) : base(nameof(BertResidualOutput))
     {
         dense = nn.Linear(inputSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = config.HiddenDropoutProb;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor hidden, Tensor residual)
     {
         using var projected = dense.forward(hidden);
-        using var dropped = dropout.forward(projected);
+        using var dropped = CounterDropout.Apply(projected, dropout, training);
         using var sum = dropped + residual;
         return layerNorm.forward(sum);
     }
@@ -70,6 +71,7 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         using var attended = attention.forward(hidden, additiveMask);
+        using var _ = StepProfile.Time("forward: feed-forward (dense, GELU, dense + LayerNorm)");
         using var expanded = intermediate.forward(attended);
         return output.forward(expanded, attended);
     }

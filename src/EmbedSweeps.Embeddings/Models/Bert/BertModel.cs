@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using EmbedSweeps.Embeddings.Training;
 using static TorchSharp.torch;
 
 namespace EmbedSweeps.Embeddings.Models.Bert;
@@ -92,7 +93,10 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var tokenTypes = zeros_like(inputIds);
-        using var hidden = embeddings.forward(inputIds, tokenTypes);
+        Tensor hidden;
+        using (StepProfile.Time("forward: embeddings + LayerNorm"))
+            hidden = embeddings.forward(inputIds, tokenTypes);
+        using var _ = hidden;
         using var mask = AdditiveMask(attentionMask, hidden.dtype);
         return encoder.forward(hidden, mask);
     }
