@@ -69,6 +69,7 @@ internal static class ClusterCommands
     {
         var experiment = session.Client.GetGrain<IExperimentGrain>(name);
         var last = "";
+        var sinceLast = System.Diagnostics.Stopwatch.StartNew();
         while (snapshot.Status == ExperimentStatus.Running)
         {
             if (cancellationToken.IsCancellationRequested) return (snapshot, true);
@@ -88,8 +89,15 @@ internal static class ClusterCommands
             var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
                 .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync())), CancellationToken.None);
             var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
-            if (line + table != last) Console.Error.WriteLine(line + table);
-            last = line + table;
+            // On a terminal every change shows; into a log (stderr redirected) the per-trial lines change every 2 s, so
+            // print when the counts or the best change, and otherwise once a minute.
+            var key = Console.IsErrorRedirected ? line : line + table;
+            if (key != last || (Console.IsErrorRedirected && sinceLast.Elapsed >= TimeSpan.FromMinutes(1)))
+            {
+                Console.Error.WriteLine(line + table);
+                sinceLast.Restart();
+            }
+            last = key;
         }
         return (snapshot, false);
     }

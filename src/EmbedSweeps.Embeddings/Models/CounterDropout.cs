@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EmbedSweeps.Embeddings.Training;
@@ -46,21 +45,11 @@ internal static class CounterDropout
     {
         ulong seed;
         using (var draw = randint(long.MaxValue, [1], dtype: ScalarType.Int64)) seed = (ulong)draw.item<long>();
-        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
         var threshold = (ulong)Math.Min(Math.Round((1 - p) * 4294967296.0), uint.MaxValue); // keep when a uniform 32-bit value is below it
         var scale = (float)(1 / (1 - p));
-        var values = ArrayPool<float>.Shared.Rent(count);
-        try
-        {
-            Fill(values.AsSpan(0, count), seed, threshold, scale);
-            var mask = empty(shape, ScalarType.Float32);
-            mask.bytes = MemoryMarshal.AsBytes(values.AsSpan(0, count));
-            return mask;
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(values);
-        }
+        var mask = empty(shape, ScalarType.Float32);
+        Fill(MemoryMarshal.Cast<byte, float>(mask.bytes), seed, threshold, scale); // a CPU tensor's bytes are its memory
+        return mask;
     }
 
     // values[i] = scale when the i-th 32-bit half of SplitMix64(seed + ⌊i/2⌋·φ) is below threshold, else 0. Read as

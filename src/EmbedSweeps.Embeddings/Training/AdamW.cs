@@ -6,6 +6,7 @@ namespace EmbedSweeps.Embeddings.Training;
 /// <summary>
 /// torch.optim.AdamW, written out so its state (step, first and second moments) is ours to
 /// checkpoint bit-exactly, and so it can update fp32 master weights from gradients computed in bf16.
+/// On the CPU each parameter is updated in one fused pass (<see cref="AdamWKernel"/>); elsewhere by tensor operations.
 /// Decoupled weight decay, none on biases and LayerNorm weights (the transformers convention).
 /// </summary>
 public sealed class AdamW(IReadOnlyList<(string Name, Parameter Parameter)> parameters,
@@ -31,7 +32,14 @@ public sealed class AdamW(IReadOnlyList<(string Name, Parameter Parameter)> para
             var gradient = parameter.grad;
             if (gradient is null) continue;
             var (first, second) = moments[name];
-            if (weightDecay > 0 && Decays(name)) parameter.mul_(1 - learningRate * weightDecay);
+            var decay = weightDecay > 0 && Decays(name) ? 1 - learningRate * weightDecay : 1.0;
+            if (AdamWKernel.Applies(parameter, gradient, first, second))
+            {
+                AdamWKernel.Update(parameter, gradient, first, second, new AdamWKernel.Coefficients(
+                    (float)decay, (float)beta1, (float)beta2, (float)correction2Root, (float)epsilon, (float)(learningRate / correction1)));
+                continue;
+            }
+            if (decay != 1.0) parameter.mul_(decay);
             first.mul_(beta1).add_(gradient, alpha: 1 - beta1);
             second.mul_(beta2).addcmul_(gradient, gradient, value: 1 - beta2);
             using var root = second.sqrt();
