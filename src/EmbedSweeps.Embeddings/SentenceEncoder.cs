@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EmbedSweeps.Embeddings.IO;
 using EmbedSweeps.Embeddings.Models;
 using EmbedSweeps.Embeddings.Models.Bert;
@@ -219,10 +220,9 @@ public sealed class SentenceEncoder : IDisposable
                 var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
                 var (inputIds, mask) = Batching.Pad(batch.Select(i => ids[i]).ToList(), Tokenizer.PadId, Device);
                 using var embeddings = Forward(Model, inputIds, mask, promptLength).to_type(ScalarType.Float32).cpu().contiguous();
-                var values = embeddings.data<float>();
+                var values = MemoryMarshal.Cast<byte, float>(embeddings.bytes); // a contiguous CPU tensor's memory
                 for (var row = 0; row < batch.Length; row++)
-                    for (var column = 0; column < dimension; column++)
-                        result[(long)batch[row] * dimension + column] = values[row * dimension + column];
+                    values.Slice(row * dimension, dimension).CopyTo(result.AsSpan((int)((long)batch[row] * dimension), dimension));
                 progress?.Report(batch.Length);
             }
         }
