@@ -8,7 +8,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${1:-$root/../shared/models/all-MiniLM-L6-v2}"
 runs="${RUNS:-5}"
 # OpenBLAS older than the CPU falls back to SSE3 kernels; name the family the CPU supports (see openblas_core.py)
-export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-$("$python" "$root/bench/openblas_core.py")}"
+# (only when it names one: an empty or unknown value makes OpenBLAS fall back to its slowest kernels)
+core="${OPENBLAS_CORETYPE:-$("$python" "$root/bench/openblas_core.py")}"
+if [ -n "$core" ]; then export OPENBLAS_CORETYPE="$core"; fi
 work="$(mktemp -d)"
 tail -n +2 "$root/../shared/data/stsb/validation.tsv" | cut -f1,2 | tr '\t' '\n' > "$work/texts.txt"
 "$root/embedsweeps" bench encode --model "$model" --input "$work/texts.txt" --runs "$runs" --json "$work/csharp.json" > /dev/null

@@ -11,7 +11,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${1:-$root/../shared/models/all-MiniLM-L6-v2}"
 runs="${RUNS:-3}"
 # OpenBLAS older than the CPU falls back to SSE3 kernels; name the family the CPU supports (see openblas_core.py)
-export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-$("$python" "$root/bench/openblas_core.py")}"
+# (only when it names one: an empty or unknown value makes OpenBLAS fall back to its slowest kernels)
+core="${OPENBLAS_CORETYPE:-$("$python" "$root/bench/openblas_core.py")}"
+if [ -n "$core" ]; then export OPENBLAS_CORETYPE="$core"; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 args=(--model "$model" --data nli --loss mnrl --batch-size 32 --max-seq-length 64 --steps 10 --warmup-steps 3)

@@ -86,5 +86,7 @@ cases = [
          lambda p, rng: round(0.8 + (0.05 if p["warmup_steps"] < 100 else 0.0) + {"cosine": 0, "cosent": 0.01, "mnrl": 0.02}[p["loss"]], 2),
          30, seed=4),
     case("eight trials", [LOSS, LR], quality, 8, seed=5),
+    case("a conditional parameter that never applies", [LOSS, LR, SCALE], quality, 20, seed=6,
+         when={"scale": ("loss", ["softmax"])}),
 ]
 print(json.dumps({"optuna": optuna.__version__, "cases": cases}, indent=1))

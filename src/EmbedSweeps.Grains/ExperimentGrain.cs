@@ -67,8 +67,7 @@ public sealed class ExperimentGrain(
     public Task<ExperimentSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
     public Task<ParameterImportanceReport> ImportanceAsync(double targetQuantile) =>
-        Task.FromResult(SweepImportance.Of(Definition() ?? throw new InvalidOperationException($"{Name} has no valid sweep file stored; resubmit it."),
-            state.State.Trials, targetQuantile));
+        Task.FromResult(SweepImportance.Of(Definition(), state.State.Trials, targetQuantile));
 
     public async Task CancelAsync()
     {

@@ -8,8 +8,12 @@ namespace EmbedSweeps.Grains;
 /// <summary>A sweep's parameter importance from its experiment's trial records (succeeded trials only, baselines aside).</summary>
 internal static class SweepImportance
 {
-    public static ParameterImportanceReport Of(SweepDefinition sweep, IEnumerable<ExperimentTrial> trials, double targetQuantile)
+    /// <param name="sweep">The stored sweep; null when its file is no longer valid (the report then says so and lists nothing).</param>
+    public static ParameterImportanceReport Of(SweepDefinition? sweep, IEnumerable<ExperimentTrial> trials, double targetQuantile)
     {
+        if (!(targetQuantile > 0 && targetQuantile < 1)) throw new ArgumentOutOfRangeException(nameof(targetQuantile), targetQuantile, "The target quantile must be above 0 and below 1.");
+        if (sweep is null)
+            return new ParameterImportanceReport(ParameterImportance.Method, targetQuantile, 0, 0, [], ["the stored sweep file is no longer valid; fix and resubmit it."]);
         // Trials stopped early, failed or cancelled take no part: their objective is not a final one (Optuna counts only COMPLETE trials).
         var finished = trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null)
             .Select(t => new ImportanceTrial(TrialConfig.ParseCanonical(t.ParametersJson), t.Objective!.Value)).ToList();

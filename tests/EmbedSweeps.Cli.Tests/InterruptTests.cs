@@ -24,6 +24,9 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
     {
         var name = $"interrupt-{signal.ToLowerInvariant()}";
         var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), name, maxSamples: 4000, maxSteps: 400, training: "checkpoint_steps: 20");
+        // Earlier runs of this test leave their trials' folders (and checkpoints) behind: start without them.
+        var trialFolders = Path.Combine(TestPaths.RepositoryRoot, ".embedsweeps", "trials", name);
+        if (Directory.Exists(trialFolders)) Directory.Delete(trialFolders, recursive: true);
         using var run = CliProcess.Start("sweep", "run", sweep);
         Assert.True(run.WaitForLine(l => l.Contains("1 running") && l.Contains("1 succeeded"), TimeSpan.FromMinutes(2)), run.Log);
         Assert.True(CheckpointWritten(name, TimeSpan.FromMinutes(1)), run.Log);
@@ -87,7 +90,7 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
         CliRunner.Run("sweep", "cancel", "interrupt-kill");
     }
 
-    // A running trial's checkpoint folder (.embedsweeps/trials/SWEEP/TRIAL/checkpoints/step-N, renamed from .partial when complete).
+    // A running trial's checkpoint (.embedsweeps/trials/SWEEP/TRIAL/model/checkpoints/step-N, renamed from .partial when complete).
     private static bool CheckpointWritten(string sweepName, TimeSpan timeout)
     {
         var trials = Path.Combine(TestPaths.RepositoryRoot, ".embedsweeps", "trials", sweepName);

@@ -64,6 +64,27 @@ public sealed class ParameterImportanceTests
     }
 
     [Fact]
+    public void TrialsWithValuesTheFileNoLongerHasAreLeftOutWithAWarning()
+    {
+        // The sweep was resubmitted without softmax and with a narrower learning-rate range.
+        IReadOnlyList<ParameterSpace> space = [new CategoricalParameter("loss", ["cosine", "mnrl"]), new DistributionParameter("learning_rate", DistributionKind.LogUniform, 1e-5, 1e-4)];
+        var trials = Enumerable.Range(0, 10).Select(i => new ImportanceTrial(
+            new Dictionary<string, object> { ["loss"] = i % 2 == 0 ? "mnrl" : "cosine", ["learning_rate"] = 2e-5 + i * 1e-6 }, 0.8 + i * 0.01)).ToList();
+        var stale = new[]
+        {
+            new ImportanceTrial(new Dictionary<string, object> { ["loss"] = "softmax", ["learning_rate"] = 2e-5 }, 0.9),
+            new ImportanceTrial(new Dictionary<string, object> { ["loss"] = "mnrl", ["learning_rate"] = 1e-3 }, 0.95),
+            new ImportanceTrial(new Dictionary<string, object> { ["loss"] = "mnrl", ["learning_rate"] = "2e-5" }, 0.95),
+        };
+
+        var result = ParameterImportance.Compute(space, [.. trials, .. stale], Goal.Maximize);
+
+        Assert.Equal(10, result.Trials);
+        Assert.Equal(ParameterImportance.Compute(space, trials, Goal.Maximize).Shares, result.Shares);
+        Assert.Contains("3 trial(s) ran with values the sweep file no longer has", result.Warnings[0]);
+    }
+
+    [Fact]
     public void OneTrialGivesEqualSharesWithAReason()
     {
         IReadOnlyList<ParameterSpace> space = [new CategoricalParameter("loss", ["cosine", "mnrl"]), new DistributionParameter("learning_rate", DistributionKind.LogUniform, 1e-6, 1e-3)];

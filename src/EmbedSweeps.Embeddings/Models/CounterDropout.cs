@@ -12,8 +12,9 @@ namespace EmbedSweeps.Embeddings.Models;
 /// <para>
 /// Why not libtorch's dropout: on CPU its Bernoulli mask draws every element from one Mersenne Twister on one thread;
 /// the 57 masks of an MNRL step (three columns × (embeddings + 3 per layer × 6 layers)) took about a third of an fp32
-/// training step of all-MiniLM-L6-v2 on 2 cores (<c>bench train --profile</c>); these take about 1 ms per step in all
-/// (each element's bits depend only on the seed and its index, so 16 are made at once with AVX-512).
+/// training step of all-MiniLM-L6-v2 on 2 cores (<c>bench train --profile</c>: about 600 ms of 1.9 s); these masks,
+/// with their multiplications, take about 40–55 ms per step (each element's bits depend only on the seed and its index,
+/// so 16 are made at once with AVX-512).
 /// The distribution is the same; the stream is a function of torch's RNG state, so a checkpoint (which saves that
 /// state) resumes bit-identically and CachedMNRL's replay of the RNG state reproduces the masks. On other devices the
 /// native dropout runs (their generators are fast). Sources: G. Steele, D. Lea, C. Flood, "Fast splittable

@@ -36,7 +36,8 @@ public sealed class AdamW(IReadOnlyList<(string Name, Parameter Parameter)> para
             if (AdamWKernel.Applies(parameter, gradient, first, second))
             {
                 AdamWKernel.Update(parameter, gradient, first, second, new AdamWKernel.Coefficients(
-                    (float)decay, (float)beta1, (float)beta2, (float)correction2Root, (float)epsilon, (float)(learningRate / correction1)));
+                    (float)decay, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)correction2Root, (float)epsilon,
+                    (float)(learningRate / correction1)));
                 continue;
             }
             if (decay != 1.0) parameter.mul_(decay);

@@ -12,8 +12,12 @@ namespace EmbedSweeps.Embeddings.Training;
 /// </summary>
 internal static class AdamWKernel
 {
-    /// <summary>The per-step scalars: decay = 1 − lr·wd (1 without weight decay); step = lr / (1 − β₁ᵗ).</summary>
-    internal readonly record struct Coefficients(float Decay, float Beta1, float Beta2, float Correction2Root, float Epsilon, float Step);
+    /// <summary>
+    /// The per-step scalars, each computed in double and rounded once to float32 (as torch passes its scalars):
+    /// decay = 1 − lr·wd (1 without weight decay); step = lr / (1 − β₁ᵗ).
+    /// </summary>
+    internal readonly record struct Coefficients(float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
+        float Correction2Root, float Epsilon, float Step);
 
     /// <summary>Whether the tensors can be updated in place here: float32, contiguous, in CPU memory.</summary>
     public static bool Applies(params Tensor[] tensors) =>
@@ -27,7 +31,7 @@ internal static class AdamWKernel
     // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p·decay − step · m / (√v / √(1−β₂ᵗ) + ε)
     internal static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Coefficients c)
     {
-        var (oneMinusBeta1, oneMinusBeta2) = (1 - c.Beta1, 1 - c.Beta2);
+        var (oneMinusBeta1, oneMinusBeta2) = (c.OneMinusBeta1, c.OneMinusBeta2);
         var i = 0;
         if (Vector512.IsHardwareAccelerated)
         {

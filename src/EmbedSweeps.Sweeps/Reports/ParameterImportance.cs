@@ -45,9 +45,15 @@ public static class ParameterImportance
     public static ImportanceResult Compute(IReadOnlyList<ParameterSpace> parameters, IReadOnlyList<ImportanceTrial> trials, Goal goal, double targetQuantile = 0.1)
     {
         if (!(targetQuantile > 0 && targetQuantile < 1)) throw new ArgumentOutOfRangeException(nameof(targetQuantile), targetQuantile, "The target quantile must be above 0 and below 1.");
-        var swept = parameters.Where(IsSwept).ToList();
-        var region = trials.Where(t => double.IsFinite(t.Objective)).ToList();
         var warnings = new List<string>();
+        var finished = trials.Where(t => double.IsFinite(t.Objective)).ToList();
+        // A sweep resubmitted with a changed file keeps its earlier trials; those with values the file no longer has
+        // cannot be placed on its grids.
+        var region = finished.Where(t => parameters.All(p => !t.Parameters.TryGetValue(p.Name, out var value) || Fits(p, value))).ToList();
+        if (region.Count < finished.Count)
+            warnings.Add($"{finished.Count - region.Count} trial(s) ran with values the sweep file no longer has; left out.");
+        // As Optuna: only parameters some finished trial used (a conditional one whose condition never held is not listed).
+        var swept = parameters.Where(p => IsSwept(p) && region.Any(t => t.Parameters.ContainsKey(p.Name))).ToList();
         if (region.Count <= 1)
         {
             warnings.Add($"{region.Count} finished trial(s): too few to tell the parameters apart; every share is equal.");
@@ -81,6 +87,14 @@ public static class ParameterImportance
 
     /// <summary>A quantile as people write it: 0.1 → "10%".</summary>
     public static string Percent(double quantile) => (quantile * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    private static bool Fits(ParameterSpace parameter, object value) => parameter switch
+    {
+        CategoricalParameter categorical => categorical.Values.Any(v => ParameterValues.Same(v, value)),
+        DistributionParameter distribution => value is long or int or double && ParameterValues.Bounds(distribution) is var (low, high)
+            && ParameterValues.Number(value) >= low && ParameterValues.Number(value) <= high,
+        _ => true,
+    };
 
     private static bool IsSwept(ParameterSpace parameter) => parameter switch
     {

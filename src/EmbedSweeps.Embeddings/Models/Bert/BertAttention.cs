@@ -55,9 +55,17 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         using var products = matmul(q, keys);
         using var scaled = products / Math.Sqrt(q.shape[^1]);
         using var scores = scaled + additiveMask;
-        using var probabilities = scores.softmax(-1);
+        using var probabilities = Softmax(scores);
         using var dropped = CounterDropout.Apply(probabilities, dropout, training: true);
         return matmul(dropped, v);
+    }
+
+    // In float32 for bf16 scores, as autocast runs softmax and as the fused kernel's math path upcasts.
+    private static Tensor Softmax(Tensor scores)
+    {
+        if (scores.dtype == ScalarType.Float32) return scores.softmax(-1);
+        using var wide = scores.softmax(-1, ScalarType.Float32);
+        return wide.to_type(scores.dtype);
     }
 
     private Tensor SplitHeads(Tensor projected, long batch, long length, long width)
