@@ -96,12 +96,18 @@ internal static class BenchTrainCommand
     {
         var sections = profile.Sections;
         var step = sections.FirstOrDefault(s => s.Name == "step").Seconds;
-        return sections.Select(s => new
+        var perStep = Math.Max(1, timedSteps);
+        return new
         {
-            section = s.Name,
-            ms_per_step = Math.Round(s.Seconds * 1000 / Math.Max(1, timedSteps), 1),
-            calls_per_step = Math.Round((double)s.Calls / Math.Max(1, timedSteps), 1),
-            percent_of_step = step > 0 ? Math.Round(100 * s.Seconds / step, 1) : 0,
-        }).ToList();
+            note = "Sections nest: \"step\" is the whole step; \"forward\" holds the \"forward: …\" sections, and they hold " +
+                   "\"dropout …\"; so shares add up to more than 100 %. Means over the timed steps (median_step_seconds is a median).",
+            sections = sections.Select(s => new
+            {
+                section = s.Name,
+                mean_ms_per_step = Math.Round(s.Seconds * 1000 / perStep, 1),
+                calls_per_step = Math.Round((double)s.Calls / perStep, 1),
+                percent_of_step = step > 0 ? Math.Round(100 * s.Seconds / step, 1) : 0,
+            }).ToList(),
+        };
     }
 }
