@@ -11,7 +11,7 @@ internal static class SweepImportance
     /// <param name="sweep">The stored sweep; null when its file is no longer valid (the report then says so and lists nothing).</param>
     public static ParameterImportanceReport Of(SweepDefinition? sweep, IEnumerable<ExperimentTrial> trials, double targetQuantile)
     {
-        if (!(targetQuantile > 0 && targetQuantile < 1)) throw new ArgumentOutOfRangeException(nameof(targetQuantile), targetQuantile, "The target quantile must be above 0 and below 1.");
+        ParameterImportance.CheckQuantile(targetQuantile);
         if (sweep is null)
             return new ParameterImportanceReport(ParameterImportance.Method, targetQuantile, 0, 0, [], ["the stored sweep file is no longer valid; fix and resubmit it."]);
         // Trials stopped early, failed or cancelled take no part: their objective is not a final one (Optuna counts only COMPLETE trials).

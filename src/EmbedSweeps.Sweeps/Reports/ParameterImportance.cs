@@ -44,7 +44,7 @@ public static class ParameterImportance
     /// <exception cref="ArgumentOutOfRangeException">γ′ not in (0, 1).</exception>
     public static ImportanceResult Compute(IReadOnlyList<ParameterSpace> parameters, IReadOnlyList<ImportanceTrial> trials, Goal goal, double targetQuantile = 0.1)
     {
-        if (!(targetQuantile > 0 && targetQuantile < 1)) throw new ArgumentOutOfRangeException(nameof(targetQuantile), targetQuantile, "The target quantile must be above 0 and below 1.");
+        CheckQuantile(targetQuantile);
         var warnings = new List<string>();
         var finished = trials.Where(t => double.IsFinite(t.Objective)).ToList();
         // A sweep resubmitted with a changed file keeps its earlier trials; those with values the file no longer has
@@ -63,15 +63,16 @@ public static class ParameterImportance
         if (top.Count < StableTopTrials)
             warnings.Add($"only {top.Count} trial(s) in the top {Percent(targetQuantile)} of {region.Count}: PED-ANOVA is stable from {StableTopTrials} on; run more trials or raise the target quantile.");
 
+        var quantile = (double)top.Count / region.Count; // γ′/γ, with γ = 1
         var importances = new List<(string, double)>();
         foreach (var parameter in swept)
         {
             var importance = 0.0;
-            var regimes = region.GroupBy(t => t.Parameters.ContainsKey(parameter.Name)).ToList();
-            if (regimes.Any(r => r.Count() < MinTrialsInRegime))
-                warnings.Add($"{parameter.Name}: fewer than {MinTrialsInRegime} finished trials {(regimes.First(r => r.Count() < MinTrialsInRegime).Key ? "use" : "leave out")} it; its share may be inaccurate.");
             // Only the regime where the parameter applies contributes: where it is absent its "distribution" is a single point.
             var active = region.Where(t => t.Parameters.ContainsKey(parameter.Name)).ToList();
+            var inactive = region.Count - active.Count;
+            if (active.Count < MinTrialsInRegime || inactive is > 0 and < MinTrialsInRegime)
+                warnings.Add($"{parameter.Name}: fewer than {MinTrialsInRegime} finished trials {(active.Count < MinTrialsInRegime ? "use" : "leave out")} it; its share may be inaccurate.");
             var activeTop = top.Where(t => t.Parameters.ContainsKey(parameter.Name)).ToList();
             if (active.Count >= MinTrialsInRegime && activeTop.Count > 0)
             {
@@ -79,10 +80,16 @@ public static class ParameterImportance
                 var beta = (double)active.Count / region.Count;
                 importance = alpha * alpha / beta * PearsonDivergence(parameter, activeTop, active);
             }
-            var quantile = (double)top.Count / region.Count; // γ′/γ, with γ = 1
             importances.Add((parameter.Name, importance * quantile * quantile));
         }
         return Result(targetQuantile, region.Count, top.Count, importances, warnings);
+    }
+
+    /// <exception cref="ArgumentOutOfRangeException">γ′ not in (0, 1).</exception>
+    public static void CheckQuantile(double targetQuantile)
+    {
+        if (!(targetQuantile > 0 && targetQuantile < 1))
+            throw new ArgumentOutOfRangeException(nameof(targetQuantile), targetQuantile, "The target quantile must be above 0 and below 1.");
     }
 
     /// <summary>A quantile as people write it: 0.1 → "10%".</summary>
