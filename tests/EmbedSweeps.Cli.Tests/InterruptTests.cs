@@ -50,11 +50,11 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.True(again.ExitCode == 0, again.Error);
         var trials = JsonDocument.Parse(again.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
-        Assert.All(trials, t => Assert.Equal(2, t.GetProperty("Status").GetInt32())); // Succeeded
-        Assert.All(trials, t => Assert.Equal(JsonValueKind.Null, t.GetProperty("Failure").ValueKind)); // a stop is not a failure
-        var resumed = Assert.Single(trials, t => t.GetProperty("Attempts").GetInt32() == 2);
+        Assert.All(trials, t => Assert.Equal("succeeded", t.GetProperty("status").GetString()));
+        Assert.All(trials, t => Assert.Equal(JsonValueKind.Null, t.GetProperty("failure").ValueKind)); // a stop is not a failure
+        var resumed = Assert.Single(trials, t => t.GetProperty("attempts").GetInt32() == 2);
         // Attempt 2 resumed from the checkpoint attempt 1 left (the runner writes the worker's spec under the trial's folder).
-        var spec = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, ".embedsweeps", "trials", name, resumed.GetProperty("TrialId").GetString()!, "trial-attempt-2.json"));
+        var spec = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, ".embedsweeps", "trials", name, resumed.GetProperty("trial_id").GetString()!, "trial-attempt-2.json"));
         Assert.DoesNotContain("\"resume\":null", spec);
     }
 

@@ -37,9 +37,9 @@ public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisp
         var leaderboard = CliRunner.Run("leaderboard", "cluster-e2e", "--json");
         Assert.True(leaderboard.ExitCode == 0, leaderboard.Error);
         using var rows = JsonDocument.Parse(leaderboard.Output);
-        var trials = rows.RootElement.EnumerateArray().ToList();
+        var trials = rows.RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal(5, trials.Count);
-        Assert.All(trials, t => Assert.EndsWith($":{trainer.Id}", t.GetProperty("Silo").GetString()));
+        Assert.All(trials, t => Assert.EndsWith($":{trainer.Id}", t.GetProperty("silo").GetString()));
     }
 
     [Fact]

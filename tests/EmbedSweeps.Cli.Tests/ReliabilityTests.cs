@@ -31,7 +31,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
     }
 
     internal static int Count(JsonElement status, TrialStatus state) =>
-        status.GetProperty("Trials").EnumerateArray().Count(t => t.GetProperty("Status").GetInt32() == (int)state);
+        status.GetProperty("trials").EnumerateArray().Count(t => t.GetProperty("status").GetString() == state.ToString().ToLowerInvariant());
 
     internal static JsonElement WaitUntil(string sweep, Func<JsonElement, bool> done, TimeSpan timeout, Func<string>? context = null)
     {
@@ -49,7 +49,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
     {
         var board = CliRunner.Run("leaderboard", sweep, "--json");
         Assert.True(board.ExitCode == 0, board.Error);
-        return JsonDocument.Parse(board.Output).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+        return JsonDocument.Parse(board.Output).RootElement.GetProperty("trials").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
     private static IEnumerable<int> ChildrenOf(int parent) =>
@@ -84,7 +84,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         // The undisturbed run: a cluster of its own (another prefix), same sweep, same trial ids.
         var undisturbed = CliRunner.Run("sweep", "run", sweep);
         Assert.True(undisturbed.ExitCode == 0, undisturbed.Error);
-        var expected = Leaderboard("kill-e2e").ToDictionary(r => r.GetProperty("TrialId").GetString()!, r => r.GetProperty("Objective").GetDouble());
+        var expected = Leaderboard("kill-e2e").ToDictionary(r => r.GetProperty("trial_id").GetString()!, r => r.GetProperty("objective").GetDouble());
         Assert.Equal(7, expected.Count); // 6 trials and the baseline
 
         environment.Dispose();
@@ -100,14 +100,14 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         Thread.Sleep(1500);
         doomed.Kill();
 
-        var final = WaitUntil("kill-e2e", s => s.GetProperty("Status").GetInt32() == (int)ExperimentStatus.Completed, TimeSpan.FromMinutes(5),
+        var final = WaitUntil("kill-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(5),
             () => $"web:\n{web.Log}\nsurvivor:\n{survivor.Log}");
         Assert.Equal(7, Count(final, TrialStatus.Succeeded));
         var rows = Leaderboard("kill-e2e");
-        Assert.Equal(expected.Keys.Order(), rows.Select(r => r.GetProperty("TrialId").GetString()!).Order()); // one final result per trial
-        Assert.Contains(rows, r => r.GetProperty("Attempts").GetInt32() > 1); // some trials were re-run or resumed
+        Assert.Equal(expected.Keys.Order(), rows.Select(r => r.GetProperty("trial_id").GetString()!).Order()); // one final result per trial
+        Assert.Contains(rows, r => r.GetProperty("attempts").GetInt32() > 1); // some trials were re-run or resumed
         // Training on CPU is deterministic and a resume is bit-exact: the same leaderboard.
-        foreach (var row in rows) Assert.Equal(expected[row.GetProperty("TrialId").GetString()!], row.GetProperty("Objective").GetDouble(), 6);
+        foreach (var row in rows) Assert.Equal(expected[row.GetProperty("trial_id").GetString()!], row.GetProperty("objective").GetDouble(), 6);
     }
 
     [Fact]
@@ -122,21 +122,21 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         var rows = JsonDocument.Parse(run.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.All(rows, r =>
         {
-            Assert.Equal((int)TrialStatus.Failed, r.GetProperty("Status").GetInt32());
-            Assert.Equal(2, r.GetProperty("Attempts").GetInt32()); // the first run and one retry (max_failures: 1)
-            Assert.Contains("no-such-model", r.GetProperty("Failure").GetString());
+            Assert.Equal("failed", r.GetProperty("status").GetString());
+            Assert.Equal(2, r.GetProperty("attempts").GetInt32()); // the first run and one retry (max_failures: 1)
+            Assert.Contains("no-such-model", r.GetProperty("failure").GetString());
         });
 
         // A trial that runs past its timeout is killed, retried, and recorded as timed out.
         var slow = TinySweeps.Write(folder, "slow-e2e", maxSamples: 4000, maxSteps: 100000, concurrent: 2, rates: "1.0e-4",
             limits: "trial_timeout: 8s, max_failures: 1");
         var timed = CliRunner.Run("sweep", "run", slow, "--json");
-        var slowRows = JsonDocument.Parse(timed.Output).RootElement.GetProperty("trials").EnumerateArray().Where(r => !r.GetProperty("Baseline").GetBoolean()).ToList();
+        var slowRows = JsonDocument.Parse(timed.Output).RootElement.GetProperty("trials").EnumerateArray().Where(r => !r.GetProperty("baseline").GetBoolean()).ToList();
         Assert.All(slowRows, r =>
         {
-            Assert.Equal((int)TrialStatus.Failed, r.GetProperty("Status").GetInt32());
-            Assert.Equal(2, r.GetProperty("Attempts").GetInt32());
-            Assert.Contains("timed out after", r.GetProperty("Failure").GetString());
+            Assert.Equal("failed", r.GetProperty("status").GetString());
+            Assert.Equal(2, r.GetProperty("attempts").GetInt32());
+            Assert.Contains("timed out after", r.GetProperty("failure").GetString());
         });
     }
 
@@ -152,7 +152,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         first.Dispose();
 
         using var second = new SiloProcess("all", slots: 1);
-        var final = WaitUntil("restart-e2e", s => s.GetProperty("Status").GetInt32() == (int)ExperimentStatus.Completed, TimeSpan.FromMinutes(4), () => second.Log);
+        var final = WaitUntil("restart-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4), () => second.Log);
         Assert.Equal(5, Count(final, TrialStatus.Succeeded));
     }
 }

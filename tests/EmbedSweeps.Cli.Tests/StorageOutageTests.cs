@@ -21,16 +21,16 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IClassFixture<A
         await Task.Delay(TimeSpan.FromSeconds(30));
         azurite.Start();
 
-        var final = ReliabilityTests.WaitUntil("outage-e2e", s => s.GetProperty("Status").GetInt32() == (int)ExperimentStatus.Completed,
+        var final = ReliabilityTests.WaitUntil("outage-e2e", s => s.GetProperty("status").GetString() == "completed",
             TimeSpan.FromMinutes(5), () => silo.Log);
         Assert.False(silo.HasExited, silo.Log); // the silo rode it out
         Assert.Equal(5, ReliabilityTests.Count(final, TrialStatus.Succeeded));
 
         // Every curve point once: each trained trial has its loss and evaluation at every 10th step, none twice.
         await using var session = await ClusterSession.StartAsync(trainer: false, CancellationToken.None);
-        foreach (var trial in final.GetProperty("Trials").EnumerateArray().Where(t => !t.GetProperty("Baseline").GetBoolean()))
+        foreach (var trial in final.GetProperty("trials").EnumerateArray().Where(t => !t.GetProperty("baseline").GetBoolean()))
         {
-            var snapshot = await session.Client.GetGrain<ITrialGrain>($"outage-e2e/{trial.GetProperty("TrialId").GetString()}").GetAsync();
+            var snapshot = await session.Client.GetGrain<ITrialGrain>($"outage-e2e/{trial.GetProperty("trial_id").GetString()}").GetAsync();
             var points = snapshot.Timeline.Select(p => (p.Step, p.Name)).ToList();
             Assert.Equal(points.Count, points.Distinct().Count());
             Assert.Equal([10, 20, 30, 40], snapshot.Timeline.Where(p => p.Name == "stsb_validation_spearman_cosine").Select(p => p.Step).Order());

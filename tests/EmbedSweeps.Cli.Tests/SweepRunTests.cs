@@ -25,16 +25,16 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
         using var leaderboard = JsonDocument.Parse(run.Output);
         var all = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
-        var baseline = Assert.Single(all, t => t.GetProperty("Baseline").GetBoolean());
-        Assert.True(baseline.GetProperty("Objective").ValueKind == JsonValueKind.Number, run.Output);
-        var trials = all.Where(t => !t.GetProperty("Baseline").GetBoolean()).ToList();
+        var baseline = Assert.Single(all, t => t.GetProperty("baseline").GetBoolean());
+        Assert.True(baseline.GetProperty("objective").ValueKind == JsonValueKind.Number, run.Output);
+        var trials = all.Where(t => !t.GetProperty("baseline").GetBoolean()).ToList();
         Assert.Equal(4, trials.Count);
-        Assert.All(trials, t => Assert.Equal(t.GetProperty("Objective").GetDouble() - baseline.GetProperty("Objective").GetDouble(), t.GetProperty("Gain").GetDouble(), 9));
-        Assert.All(trials, t => Assert.Equal(JsonValueKind.Number, t.GetProperty("Objective").ValueKind));
-        var objectives = trials.Select(t => t.GetProperty("Objective").GetDouble()).ToList();
+        Assert.All(trials, t => Assert.Equal(t.GetProperty("objective").GetDouble() - baseline.GetProperty("objective").GetDouble(), t.GetProperty("gain").GetDouble(), 9));
+        Assert.All(trials, t => Assert.Equal(JsonValueKind.Number, t.GetProperty("objective").ValueKind));
+        var objectives = trials.Select(t => t.GetProperty("objective").GetDouble()).ToList();
         Assert.Equal(objectives.OrderDescending(), objectives);
 
-        var best = trials[0].GetProperty("TrialId").GetString();
+        var best = trials[0].GetProperty("trial_id").GetString();
         var promote = CliRunner.Run("promote", $"tiny-e2e/{best}");
         Assert.True(promote.ExitCode == 0, promote.Error);
         var models = CliRunner.Run("models", "list");
@@ -51,7 +51,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         var evaluation = Path.Combine(folder, "eval.json");
         Assert.Equal(0, CliRunner.Run("eval", "--model", exported, "--task", "stsb", "--json", evaluation).ExitCode);
         using var scores = JsonDocument.Parse(File.ReadAllText(evaluation));
-        Assert.Equal(trials[0].GetProperty("Objective").GetDouble(),
+        Assert.Equal(trials[0].GetProperty("objective").GetDouble(),
             scores.RootElement.GetProperty("metrics").GetProperty("stsb_validation_spearman_cosine").GetDouble(), 3);
 
         // On another machine the trainer's folder is not there: export fetches the model from blob storage.
@@ -60,15 +60,15 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         var export = CliRunner.Run("export", $"tiny-e2e/{best}", "--output", fetched);
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Equal(File.ReadAllBytes(Path.Combine(exported, "model.safetensors")), File.ReadAllBytes(Path.Combine(fetched, "model.safetensors")));
-        Assert.StartsWith("http://127.0.0.1:", trials[0].GetProperty("Model").GetString());
+        Assert.StartsWith("http://127.0.0.1:", trials[0].GetProperty("model").GetString());
 
         // The Pareto front of two metrics, after the fact: at least the best trial on one of them is on it; a metric no
         // trial has is a clear error.
         var pareto = CliRunner.Run("leaderboard", "tiny-e2e", "--json", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
         Assert.True(pareto.ExitCode == 0, pareto.Error);
-        var marked = JsonDocument.Parse(pareto.Output).RootElement.EnumerateArray().ToList();
-        Assert.Contains(marked, r => r.GetProperty("OnParetoFront").ValueKind == JsonValueKind.True);
-        Assert.All(marked.Where(r => r.GetProperty("Baseline").GetBoolean()), r => Assert.Equal(JsonValueKind.False, r.GetProperty("OnParetoFront").ValueKind));
+        var marked = JsonDocument.Parse(pareto.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Contains(marked, r => r.GetProperty("on_pareto_front").ValueKind == JsonValueKind.True);
+        Assert.All(marked.Where(r => r.GetProperty("baseline").GetBoolean()), r => Assert.Equal(JsonValueKind.False, r.GetProperty("on_pareto_front").ValueKind));
         var table = CliRunner.Run("leaderboard", "tiny-e2e", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
         Assert.Contains("pareto *", table.Output);
         var unknownMetric = CliRunner.Run("leaderboard", "tiny-e2e", "--pareto", "stsb_validation_spearman_cosine,stsb_validaton_spearman_dot");
@@ -92,8 +92,16 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         // Resubmitting the same sweep is idempotent: nothing runs again.
         var again = CliRunner.Run("sweep", "run", sweep, "--json");
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(run.Output.Split("TrialId").Length, again.Output.Split("TrialId").Length);
+        Assert.Equal(Results(run.Output), Results(again.Output)); // same trials, same values, no new attempts
     }
+
+    // Each trial's id, objective and attempt count, in id order.
+    private static List<(string Id, double? Objective, int Attempts)> Results(string leaderboardJson) =>
+        JsonDocument.Parse(leaderboardJson).RootElement.GetProperty("trials").EnumerateArray()
+            .Select(t => (t.GetProperty("trial_id").GetString()!,
+                t.GetProperty("objective").ValueKind == JsonValueKind.Number ? t.GetProperty("objective").GetDouble() : (double?)null,
+                t.GetProperty("attempts").GetInt32()))
+            .OrderBy(t => t.Item1, StringComparer.Ordinal).ToList();
 
     [Fact]
     public void ASweepWhoseSiloIsKilledCarriesOnWhenRunAgain()
@@ -128,7 +136,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         using var leaderboard = JsonDocument.Parse(again.Output);
         var trials = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal(5, trials.Count);
-        Assert.All(trials, t => Assert.Equal(2, t.GetProperty("Status").GetInt32())); // Succeeded
+        Assert.All(trials, t => Assert.Equal("succeeded", t.GetProperty("status").GetString()));
     }
 
     // Worker processes whose spec lies under this sweep's trial folders.

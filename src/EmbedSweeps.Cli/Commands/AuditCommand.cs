@@ -4,6 +4,7 @@ using System.Text.Json;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Silo;
+using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -13,8 +14,6 @@ namespace EmbedSweeps.Cli.Commands;
 /// </summary>
 internal static class AuditCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public static Command Create()
     {
         var limit = new Option<int>("--limit") { Description = "Show the newest N records.", DefaultValueFactory = _ => 50 };
@@ -28,7 +27,7 @@ internal static class AuditCommand
             var records = await AuditTrail.For(options).ReadAsync(result.GetValue(limit), cancellationToken);
             if (result.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(records, Json));
+                JsonOutput.Print(records);
                 return CommandLine.Success;
             }
             if (records.Count == 0)

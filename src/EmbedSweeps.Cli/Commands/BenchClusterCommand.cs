@@ -8,6 +8,7 @@ using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Models;
 using EmbedSweeps.Grains;
+using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -92,7 +93,7 @@ internal static class BenchClusterCommand
                 silo_peak_rss_mb = Math.Round(BenchMeasurements.PeakResidentMegabytes(), 0),
                 cpus = Environment.ProcessorCount,
             };
-            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonOutput.Serialize(report);
             Console.WriteLine(text);
             if (result.GetValue(json) is { } path) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
             Directory.Delete(folder, recursive: true);

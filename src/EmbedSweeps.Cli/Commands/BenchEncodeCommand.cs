@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -56,7 +57,7 @@ internal static class BenchEncodeCommand
                 tokens_per_second = Math.Round(tokens / median, 1),
                 peak_rss_mb = Math.Round(BenchMeasurements.PeakResidentMegabytes(), 1),
             };
-            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonOutput.Serialize(report);
             Console.WriteLine(text);
             if (jsonPath is not null) AtomicFile.Write(jsonPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
             return Task.FromResult(CommandLine.Success);

@@ -4,6 +4,7 @@ using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Data;
 using EmbedSweeps.Embeddings.Losses;
 using EmbedSweeps.Embeddings.Training;
+using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -79,10 +80,9 @@ internal static class BenchTrainCommand
                 peak_rss_mb = Math.Round(BenchMeasurements.PeakResidentMegabytes(), 1),
                 profile = result.GetValue(profile) ? ProfileReport(sections, rates.Count) : null,
             };
-            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions
+            var text = JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonOutput.Options)
             {
-                WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // profile only when asked for
             });
             Console.WriteLine(text);
             if (jsonPath is not null) File.WriteAllText(jsonPath, text);

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
@@ -11,8 +11,6 @@ namespace EmbedSweeps.Cli.Commands;
 /// <summary>Commands that talk to the Orleans cluster: sweep run/status/cancel, leaderboard, promote, models.</summary>
 internal static class ClusterCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Run()
     {
         var file = new Argument<string>("file") { Description = "The sweep YAML file." };
@@ -48,7 +46,7 @@ internal static class ClusterCommands
             if (!session.Embedded && !result.GetValue(wait))
             {
                 Console.Error.WriteLine($"the running cluster trains it; follow with `embedsweeps sweep status {name}` or `embedsweeps leaderboard {name}`.");
-                if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = name, status = snapshot.Status.ToString().ToLowerInvariant(), trials = snapshot.Trials.Count }, Indented));
+                if (result.GetValue(json)) JsonOutput.Print(SweepSummaryJson.Of(snapshot));
                 return CommandLine.Success;
             }
             (snapshot, var interrupted) = await FollowAsync(session, name, snapshot, cancellationToken);
@@ -57,7 +55,7 @@ internal static class ClusterCommands
             var searched = snapshot.Trials.Count(t => !t.Baseline);
             if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
                 Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { sweep = snapshot.Name, status = snapshot.Status.ToString().ToLowerInvariant(), objective = snapshot.Objective, trials = WithFront(rows, definition.Pareto) }, Indented));
+            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, definition.Pareto)));
             else LeaderboardTable.Print(snapshot, rows, null, definition.Pareto);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
         }));
@@ -144,7 +142,7 @@ internal static class ClusterCommands
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(snapshot, Indented));
+            if (result.GetValue(json)) JsonOutput.Print(SweepSummaryJson.WithTrials(snapshot));
             else
                 Console.WriteLine($"{snapshot.Name}: {snapshot.Status.ToString().ToLowerInvariant()}; " +
                     string.Join(", ", Enum.GetValues<TrialStatus>().Select(s => $"{snapshot.Count(s)} {s.ToString().ToLowerInvariant()}")) +
@@ -164,7 +162,7 @@ internal static class ClusterCommands
             var names = await session.Client.GetGrain<ISweepIndexGrain>("default").ListAsync();
             var sweeps = new List<ExperimentSnapshot>();
             foreach (var name in names) sweeps.Add(await session.Client.GetGrain<IExperimentGrain>(name).GetAsync());
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(sweeps, Indented));
+            if (result.GetValue(json)) JsonOutput.Print(sweeps.Select(SweepSummaryJson.Of));
             else if (sweeps.Count == 0) Console.WriteLine("no sweeps yet; run one with ./embedsweeps sweep run sweeps/quickstart.yaml");
             else
                 foreach (var sweep in sweeps)
@@ -207,7 +205,7 @@ internal static class ClusterCommands
             if (metrics.Length == 1) throw new EmbedSweepsException("--pareto needs two or more metrics, separated by commas.");
             if (metrics.FirstOrDefault(m => !rows.Any(r => r.Metrics.ContainsKey(m))) is { } unknown)
                 throw new EmbedSweepsException($"--pareto: no trial of {snapshot.Name} has a metric {unknown}{Suggestions.DidYouMean(unknown, rows.SelectMany(r => r.Metrics.Keys).Distinct())}.");
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(WithFront(rows, metrics).Take(result.GetValue(top) ?? int.MaxValue), Indented));
+            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, metrics).Take(result.GetValue(top) ?? int.MaxValue)));
             else LeaderboardTable.Print(snapshot, rows, result.GetValue(top), metrics);
             return CommandLine.Success;
         }));
@@ -249,7 +247,7 @@ internal static class ClusterCommands
             var registry = session.Client.GetGrain<IModelRegistryGrain>("default");
             var aliases = await registry.AliasesAsync();
             var history = await registry.HistoryAsync();
-            if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { aliases, history }, Indented));
+            if (result.GetValue(json)) JsonOutput.Print(new { aliases, history });
             else
             {
                 foreach (var (alias, promotion) in aliases) Console.WriteLine($"{alias}: {promotion.TrialKey}  {promotion.OutputPath}  (promoted by {promotion.PromotedBy} {promotion.PromotedAt:u})");

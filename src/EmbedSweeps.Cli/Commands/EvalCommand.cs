@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Evaluation;
+using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -78,10 +79,7 @@ internal static class EvalCommand
                     ["interval_seconds"] = Math.Round(clock.Elapsed.TotalSeconds - evaluationSeconds, 2),
                 };
                 // A metric can be NaN (a constant score has no correlation): written as "NaN", as the trial worker does.
-                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, document, new JsonSerializerOptions
-                {
-                    WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-                }));
+                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, document, JsonOutput.Options));
             }
             return Task.FromResult(CommandLine.Success);
         }));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
 using EmbedSweeps.Sweeps.Expansion;
@@ -44,7 +44,7 @@ internal static class SweepCommand
                     objective = new { metric = sweep.Objective.Metric, goal = sweep.Objective.Goal.ToString().ToLowerInvariant() },
                     trials = trials.Select(t => new { id = t.Id, settings = t.Settings }),
                 };
-                Console.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+                JsonOutput.Print(document);
             }
             else PrintTable(sweep, trials);
             return Task.FromResult(CommandLine.Success);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Sweeps.Reports;
 
@@ -14,7 +14,6 @@ namespace EmbedSweeps.Cli.Commands;
 /// </summary>
 internal static class SweepImportanceCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -36,12 +35,12 @@ internal static class SweepImportanceCommand
             var report = await ClusterReads.ReadAsync(() => session.Client.GetGrain<IExperimentGrain>(snapshot.Name).ImportanceAsync(targetQuantile), cancellationToken);
             if (result.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new
+                JsonOutput.Print(new
                 {
                     sweep = snapshot.Name, objective = snapshot.Objective, goal = snapshot.Maximize ? "maximize" : "minimize", method = report.Method,
                     target_quantile = report.TargetQuantile, trials = report.Trials, top_trials = report.TopTrials,
                     importance = report.Shares.ToDictionary(s => s.Parameter, s => Math.Round(s.Share, 6)), warnings = report.Warnings,
-                }, Indented));
+                });
                 return CommandLine.Success;
             }
             Print(snapshot, report);
