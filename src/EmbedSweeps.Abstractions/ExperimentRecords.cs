@@ -11,7 +11,11 @@ public sealed record ExperimentTrial(
     [property: Id(2)] string SettingsJson,
     [property: Id(3)] double? Objective,
     [property: Id(4)] string ParametersJson,
-    [property: Id(5)] bool Baseline = false);
+    [property: Id(5)] bool Baseline = false)
+{
+    /// <summary>The trial's last summary (metrics, attempts, silo, times, model); null until it has started.</summary>
+    [Id(6)] public TrialSummary? Summary { get; init; }
+}
 
 /// <summary>A sweep's state: status, trials, and the best trial so far.</summary>
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ExperimentSnapshot")]
@@ -58,3 +62,26 @@ public sealed record ParameterImportanceReport(
 /// <summary>One parameter's share of the importance, in [0, 1].</summary>
 [GenerateSerializer, Immutable, Alias("EmbedSweeps.ParameterShare")]
 public sealed record ParameterShare([property: Id(0)] string Parameter, [property: Id(1)] double Share);
+
+/// <summary>
+/// What the leaderboard shows of a trial, kept by its experiment (the read model, so a leaderboard is one call):
+/// the trial grain sends a new one when it starts an attempt, ends, is retried or loses its model.
+/// <see cref="Revision"/> counts the trial's stored changes: a summary older than the one kept is ignored
+/// (one-way messages may arrive out of order).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.TrialSummary")]
+public sealed record TrialSummary(
+    [property: Id(0)] long Revision,
+    [property: Id(1)] TrialStatus Status,
+    [property: Id(2)] int Attempts,
+    [property: Id(3)] IReadOnlyDictionary<string, double> FinalMetrics,
+    [property: Id(4)] string? Failure,
+    [property: Id(5)] string? Silo,
+    [property: Id(6)] DateTimeOffset? StartedAt,
+    [property: Id(7)] DateTimeOffset? EndedAt,
+    [property: Id(8)] string? Model)
+{
+    /// <summary>The summary of a trial grain's snapshot; the model is "(deleted: why)" once limits.keep_models removed it.</summary>
+    public static TrialSummary Of(TrialSnapshot trial) => new(trial.Revision, trial.Status, trial.Attempt, trial.FinalMetrics, trial.Failure,
+        trial.Silo, trial.StartedAt, trial.EndedAt, trial.ModelRemoved is { } removed ? $"(deleted: {removed})" : trial.ModelUri ?? trial.OutputPath);
+}

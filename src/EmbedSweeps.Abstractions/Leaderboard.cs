@@ -38,19 +38,14 @@ public sealed record LeaderboardRow(
 
 /// <summary>
 /// Trials of a sweep ranked by its objective (succeeded first), each with its gain over the untrained
-/// base model's baseline row, which comes first. What the CLI prints and the web shows.
+/// base model's baseline row, which comes first. What the CLI prints and the web shows. A pure function of the
+/// experiment's snapshot: the experiment keeps each trial's summary (the read model), so no trial is asked.
 /// </summary>
 public static class Leaderboard
 {
-    public static async Task<List<LeaderboardRow>> BuildAsync(IGrainFactory grains, ExperimentSnapshot experiment)
+    public static List<LeaderboardRow> Rank(ExperimentSnapshot experiment)
     {
-        var snapshots = await Task.WhenAll(experiment.Trials.Select(t => grains.GetGrain<ITrialGrain>($"{experiment.Name}/{t.TrialId}").GetAsync()));
-        var rows = experiment.Trials.Zip(snapshots, (trial, snapshot) => new LeaderboardRow(0, trial.TrialId, snapshot.Status, Values(trial.SettingsJson),
-                snapshot.FinalMetrics, snapshot.FinalMetrics.TryGetValue(experiment.Objective, out var objective) ? objective : trial.Objective, trial.Baseline, null,
-                snapshot.Status == TrialStatus.Succeeded ? null : snapshot.Failure, snapshot.Silo,
-                snapshot is { StartedAt: { } started, EndedAt: { } ended } ? Math.Round((ended - started).TotalSeconds, 1) : null,
-                snapshot.ModelRemoved is { } removed ? $"(deleted: {removed})" : snapshot.ModelUri ?? snapshot.OutputPath) { Parameters = Values(trial.ParametersJson), Attempts = snapshot.Attempt })
-            .ToList();
+        var rows = experiment.Trials.Select(trial => Row(trial, experiment.Objective)).ToList();
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null)
             .GroupBy(r => r.Settings.GetValueOrDefault("base_model", "")).ToDictionary(g => g.Key, g => g.First().Objective!.Value);
@@ -64,6 +59,20 @@ public static class Leaderboard
             ? searched.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenByDescending(r => r.Objective ?? double.NegativeInfinity)
             : searched.OrderByDescending(r => r.Status == TrialStatus.Succeeded).ThenBy(r => r.Objective ?? double.PositiveInfinity);
         return rows.Where(r => r.Baseline).Concat(ranked.Select((r, i) => r with { Rank = i + 1 })).ToList();
+    }
+
+    // The experiment's status (what scheduling acts on) with the trial's summary: metrics, failure, silo, time, model.
+    private static LeaderboardRow Row(ExperimentTrial trial, string objective)
+    {
+        var summary = trial.Summary;
+        var metrics = summary?.FinalMetrics ?? new Dictionary<string, double>();
+        return new LeaderboardRow(0, trial.TrialId, trial.Status, Values(trial.SettingsJson), metrics,
+            metrics.TryGetValue(objective, out var value) ? value : trial.Objective, trial.Baseline, null,
+            trial.Status == TrialStatus.Succeeded ? null : summary?.Failure, summary?.Silo,
+            summary is { StartedAt: { } started, EndedAt: { } ended } ? Math.Round((ended - started).TotalSeconds, 1) : null, summary?.Model)
+        {
+            Parameters = Values(trial.ParametersJson), Attempts = summary?.Attempts ?? 0,
+        };
     }
 
     /// <summary>A flat JSON object's values as text (strings unquoted, numbers as written).</summary>

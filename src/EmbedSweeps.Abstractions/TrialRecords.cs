@@ -48,4 +48,7 @@ public sealed record TrialSnapshot(
 {
     /// <summary>Why the trial's model was deleted (limits.keep_models), or null while it has one.</summary>
     [Id(16)] public string? ModelRemoved { get; init; }
+
+    /// <summary>How many times the trial's state was stored (see <see cref="TrialSummary.Revision"/>).</summary>
+    [Id(17)] public long Revision { get; init; }
 }

@@ -16,7 +16,7 @@ namespace EmbedSweeps.Grains;
 /// Reentrant so that trials can report while it schedules; <see cref="TickAsync"/> guards itself.
 /// </summary>
 [Reentrant]
-public sealed class ExperimentGrain(
+public sealed partial class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
     IOptions<SweepSchedulingOptions> scheduling,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
@@ -207,41 +207,12 @@ public sealed class ExperimentGrain(
         return last is not null ? new Observation(config, last.Value, last.Step) : trial.Objective is { } objective ? new Observation(config, objective, 0) : null;
     }
 
-    public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective)
+    public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary)
     {
-        Update(trialId, t => t with { Status = status, Objective = objective });
+        Update(trialId, t => WithSummary(t, summary) with { Status = status, Objective = objective });
         await state.WriteStateAsync();
         await TickAsync(); // the next trial first: deletions can take a while
         if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
-    }
-
-    /// <summary>
-    /// limits.keep_models: N — the models of the succeeded trials outside the best N (by the objective) are deleted, except
-    /// those a promotion pinned (the trial grain refuses, <see cref="ITrialGrain.PinModelAsync"/>). A model once removed stays
-    /// removed, so the kept set is always the best N so far plus the promoted. A removal that fails (storage down) is tried
-    /// again when the next trial succeeds.
-    /// </summary>
-    private async Task KeepBestModelsAsync()
-    {
-        if (Definition() is not { Limits.KeepModels: { } keep } definition) return;
-        var ranked = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null)
-            .OrderBy(t => t.Objective!.Value, definition.Objective.BestFirst).ToList();
-        var surplus = ranked.Skip(keep).Where(t => !state.State.ModelsRemoved.Contains(t.TrialId)).ToList();
-        if (surplus.Count == 0) return;
-        foreach (var trial in surplus)
-        {
-            try
-            {
-                if (await Trial(trial.TrialId).RemoveModelAsync($"not among the {keep} best trials (limits.keep_models: {keep})")
-                    && !state.State.ModelsRemoved.Contains(trial.TrialId))
-                    state.State.ModelsRemoved.Add(trial.TrialId);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                logger.LogWarning("Sweep {Sweep}: the model of trial {Trial} was not removed ({Reason}); trying again after the next trial", Name, trial.TrialId, e.Message);
-            }
-        }
-        await state.WriteStateAsync();
     }
 
     public async Task<bool> ReportMetricAsync(string trialId, int step, double value)
@@ -270,6 +241,7 @@ public sealed class ExperimentGrain(
                 logger.LogWarning("Sweep {Sweep}: trial {Trial} did not answer ({Reason}); asking again at the next reminder", Name, trial.TrialId, e.Message);
                 continue;
             }
+            Update(trial.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
             if (snapshot.Status != TrialStatus.Running)
                 Update(trial.TrialId, t => t with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : t.Objective });
         }

@@ -69,6 +69,7 @@ public sealed class TrialGrain(
         });
         await runner.StartAsync(new TrialLaunch(Key, TrialId, Sweep, state.State.Attempt, state.State.Objective, state.State.SettingsJson,
             state.State.Device, state.State.Timeout, state.State.TrialsPerGpu));
+        await Experiment.TrialChangedAsync(TrialId, Summary());
         return true;
     }
 
@@ -162,6 +163,7 @@ public sealed class TrialGrain(
         if (!state.State.Status.IsFinal() || state.State.Status == TrialStatus.Succeeded) return false;
         // The timeline stays (a new attempt replaces the steps it replays); the final metrics and the failure go.
         await SaveAsync(state.State with { Status = TrialStatus.Pending, Failures = 0, Failure = null, FinalMetrics = [], EndedAt = null });
+        await Experiment.TrialChangedAsync(TrialId, Summary());
         return true;
     }
 
@@ -172,10 +174,17 @@ public sealed class TrialGrain(
         return null;
     }
 
-    public Task<TrialSnapshot> GetAsync() => Task.FromResult(new TrialSnapshot(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
-        state.State.SettingsJson, state.State.Timeline.ToList(), new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
+    public Task<TrialSnapshot> GetAsync() => Task.FromResult(Snapshot(state.State.Timeline.ToList()));
+
+    private TrialSnapshot Snapshot(IReadOnlyList<MetricPoint> timeline) => new(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
+        state.State.SettingsJson, timeline, new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
         state.State.StartedAt, state.State.EndedAt, state.State.Silo, state.State.OutputPath, state.State.Failures, state.State.ModelUri, state.State.Objective)
-    { ModelRemoved = state.State.ModelRemoved });
+    { ModelRemoved = state.State.ModelRemoved, Revision = state.State.Revision };
+
+    // What the experiment's leaderboard keeps of this trial (no timeline).
+    private TrialSummary Summary() => TrialSummary.Of(Snapshot([]));
+
+    private IExperimentGrain Experiment => GrainFactory.GetGrain<IExperimentGrain>(Sweep);
 
     public async Task<bool> RemoveModelAsync(string reason)
     {
@@ -184,6 +193,7 @@ public sealed class TrialGrain(
         await runner.RemoveModelAsync(Sweep, TrialId);
         logger.LogInformation("Trial {Key}: model removed ({Reason})", Key, reason);
         await SaveAsync(state.State with { ModelRemoved = PayloadLimits.Reason(reason), ModelUri = null, OutputPath = null });
+        await Experiment.TrialChangedAsync(TrialId, Summary());
         return true;
     }
 
@@ -205,7 +215,7 @@ public sealed class TrialGrain(
     private async Task SaveAsync(TrialState next)
     {
         var previous = state.State;
-        state.State = next;
+        state.State = next with { Revision = previous.Revision + 1 };
         try
         {
             await state.WriteStateAsync();
@@ -225,8 +235,8 @@ public sealed class TrialGrain(
         await UnregisterAsync();
         ended.FinalMetrics.TryGetValue(ended.Objective, out var objective);
         var best = ended.Timeline.Where(p => p.Name == ended.Objective).Select(p => (double?)p.Value).LastOrDefault();
-        await GrainFactory.GetGrain<IExperimentGrain>(Sweep).TrialEndedAsync(TrialId, ended.Status,
-            ended.Status == TrialStatus.Succeeded && ended.FinalMetrics.ContainsKey(ended.Objective) ? objective : best);
+        await Experiment.TrialEndedAsync(TrialId, ended.Status,
+            ended.Status == TrialStatus.Succeeded && ended.FinalMetrics.ContainsKey(ended.Objective) ? objective : best, Summary());
     }
 
     private async Task UnregisterAsync()

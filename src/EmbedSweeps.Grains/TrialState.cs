@@ -34,4 +34,7 @@ public sealed record TrialState
 
     /// <summary>A promotion named this trial: its model is never removed.</summary>
     [Id(19)] public bool ModelPinned { get; init; }
+
+    /// <summary>How many times this state was stored: orders the summaries the experiment receives.</summary>
+    [Id(20)] public long Revision { get; init; }
 }

@@ -17,9 +17,12 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         {extra}
         """;
 
-    private async Task<ExperimentSnapshot> RunAsync(string name, string yaml)
+    private Task<ExperimentSnapshot> RunAsync(string name, string yaml) => RunAsync(fixture.Cluster.GrainFactory, name, yaml);
+
+    /// <summary>Submits the sweep and waits (up to 10 s) until it is no longer running.</summary>
+    internal static async Task<ExperimentSnapshot> RunAsync(IGrainFactory grains, string name, string yaml)
     {
-        var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>(name);
+        var experiment = grains.GetGrain<IExperimentGrain>(name);
         await experiment.SubmitAsync(yaml, $"{name}.yaml");
         for (var i = 0; i < 200; i++)
         {
@@ -173,7 +176,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         Assert.Contains("stsb_validation_spearman_cosine is NaN", trial.Failure);
         Assert.Equal(1, trial.Attempt); // deterministic: not retried
         Assert.All(trial.Timeline, p => Assert.True(double.IsFinite(p.Value)));
-        var rows = await Leaderboard.BuildAsync(fixture.Cluster.GrainFactory, snapshot);
+        var rows = Leaderboard.Rank(snapshot);
         var ranked = rows.Where(r => !r.Baseline).OrderBy(r => r.Rank).ToList();
         Assert.All(ranked.TakeLast(2), r => Assert.Equal(TrialStatus.Failed, r.Status));
     }
@@ -223,7 +226,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         var snapshot = await RunAsync("minimize", yaml);
         Assert.False(snapshot.Maximize);
         Assert.Contains("2e-05", snapshot.Trials.Single(t => t.TrialId == snapshot.BestTrialId).SettingsJson);
-        var rows = await Leaderboard.BuildAsync(fixture.Cluster.GrainFactory, snapshot);
+        var rows = Leaderboard.Rank(snapshot);
         Assert.Equal(snapshot.BestTrialId, rows.Single(r => r.Rank == 1 && !r.Baseline).TrialId);
     }
 

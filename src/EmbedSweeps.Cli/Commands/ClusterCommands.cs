@@ -51,7 +51,7 @@ internal static class ClusterCommands
             }
             (snapshot, var interrupted) = await FollowAsync(session, name, snapshot, cancellationToken);
             if (interrupted) return await StopFollowingAsync(session, name, $"embedsweeps sweep run {path}", snapshot);
-            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
+            var rows = EmbedSweeps.Abstractions.Leaderboard.Rank(snapshot);
             var searched = snapshot.Trials.Count(t => !t.Baseline);
             if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
                 Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");
@@ -200,7 +200,7 @@ internal static class ClusterCommands
         {
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
+            var rows = EmbedSweeps.Abstractions.Leaderboard.Rank(snapshot);
             var metrics = result.GetValue(pareto)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
             if (metrics.Length == 1) throw new EmbedSweepsException("--pareto needs two or more metrics, separated by commas.");
             if (metrics.FirstOrDefault(m => !rows.Any(r => r.Metrics.ContainsKey(m))) is { } unknown)

@@ -52,7 +52,7 @@ internal static class SweepRetryCommand
             }
             (snapshot, var interrupted) = await ClusterCommands.FollowAsync(session, sweep, snapshot, cancellationToken);
             if (interrupted) return await ClusterCommands.StopFollowingAsync(session, sweep, $"embedsweeps sweep retry {sweep}", snapshot);
-            var rows = await ClusterReads.ReadAsync(() => EmbedSweeps.Abstractions.Leaderboard.BuildAsync(session.Client, snapshot), cancellationToken);
+            var rows = EmbedSweeps.Abstractions.Leaderboard.Rank(snapshot);
             LeaderboardTable.Print(snapshot, rows, null);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
         }));

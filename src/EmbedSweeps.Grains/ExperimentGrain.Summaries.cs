@@ -1,0 +1,43 @@
+using EmbedSweeps.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedSweeps.Grains;
+
+// The leaderboard's read model: the experiment keeps each trial's summary, so a leaderboard is one call to it.
+public sealed partial class ExperimentGrain
+{
+    /// <summary>
+    /// Sweeps stored before trials sent summaries: ask each started trial once, when the experiment activates,
+    /// so their leaderboards show metrics again. A trial that does not answer is asked at the next activation.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var missing = state.State.Trials.Where(t => t.Summary is null && t.Status != TrialStatus.Pending).ToList();
+        if (missing.Count > 0)
+        {
+            var answers = await Task.WhenAll(missing.Select(async t =>
+            {
+                try { return await Trial(t.TrialId).GetAsync(); }
+                catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
+            }));
+            foreach (var snapshot in answers.OfType<TrialSnapshot>())
+                Update(snapshot.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
+            logger.LogInformation("Sweep {Sweep}: summaries of {Count} trial(s) read from the trials", Name, answers.Count(a => a is not null));
+            await state.WriteStateAsync();
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task TrialChangedAsync(string trialId, TrialSummary summary)
+    {
+        if (!state.State.Trials.Any(t => t.TrialId == trialId && IsNewer(t, summary))) return;
+        Update(trialId, t => WithSummary(t, summary));
+        await state.WriteStateAsync();
+    }
+
+    private static bool IsNewer(ExperimentTrial trial, TrialSummary summary) => trial.Summary is null || trial.Summary.Revision < summary.Revision;
+
+    // One-way messages can overtake each other: an older summary never replaces a newer one.
+    private static ExperimentTrial WithSummary(ExperimentTrial trial, TrialSummary summary) =>
+        IsNewer(trial, summary) ? trial with { Summary = summary } : trial;
+}
