@@ -34,6 +34,9 @@ public sealed record ExperimentSnapshot(
 
     /// <summary>The sweep's <c>report.pareto</c>: the metrics whose Pareto front its leaderboard shows (empty: none).</summary>
     [Id(9)] public IReadOnlyList<string> Pareto { get; init; } = [];
+
+    /// <summary>Changes whenever the experiment's stored state changes (its storage etag); null before the first write.</summary>
+    [Id(10)] public string? Version { get; init; }
 }
 
 /// <summary>A promotion of a trial's model under an alias, recorded in the registry's history.</summary>

@@ -9,6 +9,12 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Validates and stores the sweep, creating its trials; submitting the same sweep again changes nothing.</summary>
     [Alias("Submit")] Task<ExperimentSnapshot> SubmitAsync(string yaml, string fileName);
     [Alias("Get")] Task<ExperimentSnapshot> GetAsync();
+
+    /// <summary>
+    /// The snapshot, or null when its <see cref="ExperimentSnapshot.Version"/> is still <paramref name="version"/>: pages
+    /// that refresh every second pay for a large sweep only when it changed.
+    /// </summary>
+    [Alias("GetIfChanged")] Task<ExperimentSnapshot?> GetIfChangedAsync(string? version);
     [Alias("Cancel")] Task CancelAsync();
 
     /// <summary>

@@ -66,6 +66,9 @@ public sealed partial class ExperimentGrain(
 
     public Task<ExperimentSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
+    public Task<ExperimentSnapshot?> GetIfChangedAsync(string? version) =>
+        Task.FromResult(version is not null && version == state.Etag ? null : Snapshot());
+
     public Task<ParameterImportanceReport> ImportanceAsync(double targetQuantile) =>
         Task.FromResult(SweepImportance.Of(Definition(), state.State.Trials, targetQuantile));
 
@@ -256,7 +259,7 @@ public sealed partial class ExperimentGrain(
         var scored = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
         var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
         return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
-            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt) { Pareto = definition?.Pareto ?? [] };
+            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt) { Pareto = definition?.Pareto ?? [], Version = state.Etag };
     }
 
     private SweepDefinition? Definition()

@@ -133,6 +133,37 @@ public sealed class ComponentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void AThousandTrialsShowOnePageAtATimeWithTheBaselineOnEveryPage()
+    {
+        var rows = new[] { Rows.Baseline(0.5) }.Concat(Enumerable.Range(1, 1000).Select(i => Rows.Trial($"t-{i}", i, 1.0 - i / 2000.0))).ToList();
+        var arranged = LeaderboardView.Arrange(rows, "", null);
+
+        var (first, total) = LeaderboardView.Page(arranged, 0, 50);
+        var (last, _) = LeaderboardView.Page(arranged, 19, 50);
+
+        Assert.Equal(1000, total);
+        Assert.Equal(51, first.Count);
+        Assert.True(first[0].Baseline);
+        Assert.Equal("t-1", first[1].TrialId);
+        Assert.True(last[0].Baseline);
+        Assert.Equal("t-951", last[1].TrialId);
+        Assert.Equal("t-1000", last[^1].TrialId);
+    }
+
+    [Fact]
+    public void ParallelCoordinatesOfALargeSweepDrawItsBestTrialsAndSaySo()
+    {
+        var rows = Enumerable.Range(1, 300).Select(i => Rows.Trial($"t-{i}", i, 1.0 - i / 1000.0, rate: $"{i}e-06")).ToList();
+
+        var chart = Render<ParallelCoordinates>(p => p.Add(c => c.Rows, rows).Add(c => c.Objective, "stsb_validation_spearman_cosine"));
+
+        Assert.Contains($"The best {ParallelCoordinates.MaxLines} of 300 trials", chart.Find("[data-testid=parallel-coordinates-cap]").TextContent);
+        var objective = chart.Instance.Dimensions[^1].Values!.Cast<double>().ToList();
+        Assert.Equal(ParallelCoordinates.MaxLines, objective.Count);
+        Assert.Equal(rows.Take(ParallelCoordinates.MaxLines).Select(r => r.Objective!.Value), objective);
+    }
+
+    [Fact]
     public void TheParetoFrontHoldsTheTrialsNoOtherBeatsOnEveryMetric()
     {
         // t-a is best on STS-B, t-b on accuracy; t-c is beaten by t-b on both; the baseline never takes part.

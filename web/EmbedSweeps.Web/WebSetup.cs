@@ -57,6 +57,8 @@ public static class WebSetup
         // Messages at the bottom: at the top they cover the page's action buttons (cancel, retry) right after one was pressed.
         services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddScoped<ClusterReader>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(s => s.GetRequiredService<CircuitActivity>());
     }
 
     public static void AddAdminSignIn(this IServiceCollection services)

@@ -20,6 +20,9 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
 
     public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The host's services: a hosted silo's storage providers, for benchmarks that seed storage.</summary>
+    public IServiceProvider Services => host.Services;
+
     /// <summary>True when this command hosts the silo: its trials stop when the command ends.</summary>
     public bool Embedded => embedded;
 

@@ -32,12 +32,16 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
             s.Count(TrialStatus.Failed), s.Objective, s.BestValue, s.BestTrialId, baseModels, s.SubmittedAt, s.FinishedAt);
     }
 
-    /// <summary>The sweep, or null when no sweep of that name was ever submitted.</summary>
-    public async Task<ExperimentSnapshot?> ExperimentAsync(string name)
+    /// <summary>
+    /// The sweep, or null when no sweep of that name was ever submitted; <paramref name="known"/> itself (the same
+    /// object) when the sweep has not changed since it was read.
+    /// </summary>
+    public async Task<ExperimentSnapshot?> ExperimentAsync(string name, ExperimentSnapshot? known = null)
     {
         // An address a user typed: a name no sweep can have never reaches a grain (or a storage key).
         if (!EmbedSweeps.Sweeps.Definition.SweepParser.IsValidName(name)) return null;
-        var snapshot = await cluster.GetGrain<IExperimentGrain>(name).GetAsync();
+        var snapshot = await cluster.GetGrain<IExperimentGrain>(name).GetIfChangedAsync(known?.Name == name ? known.Version : null);
+        if (snapshot is null) return known;
         return snapshot.Status == ExperimentStatus.NotSubmitted ? null : snapshot;
     }
 

@@ -20,6 +20,16 @@ public static class LeaderboardView
         return matching.Where(r => r.Baseline).Concat(trials).ToList();
     }
 
+    /// <summary>
+    /// Page <paramref name="page"/> (from 0) of <paramref name="arranged"/> rows, <paramref name="size"/> trials per page,
+    /// with the baselines on every page above them; the total counts trials only.
+    /// </summary>
+    public static (List<LeaderboardRow> Rows, int TotalTrials) Page(IReadOnlyList<LeaderboardRow> arranged, int page, int size)
+    {
+        var trials = arranged.Where(r => !r.Baseline).ToList();
+        return (arranged.Where(r => r.Baseline).Concat(trials.Skip(page * size).Take(size)).ToList(), trials.Count);
+    }
+
     private static bool IsMissing(object? key) => key is null || key is double d && double.IsNaN(d);
 
     private static bool Matches(LeaderboardRow row, string filter) =>

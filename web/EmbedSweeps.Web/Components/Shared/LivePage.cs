@@ -1,3 +1,4 @@
+using EmbedSweeps.Web.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace EmbedSweeps.Web.Components.Shared;
@@ -11,6 +12,8 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
 
     protected virtual TimeSpan Period => TimeSpan.FromSeconds(1);
+
+    [Inject] private CircuitActivity Activity { get; set; } = default!;
 
     /// <summary>Set when the cluster could not be read (shown by the page; the next tick tries again).</summary>
     protected string? ReadError { get; private set; }
@@ -30,11 +33,14 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
+            {
+                if (!Activity.Connected) continue; // no browser attached (a closed or reloaded tab): nobody to show it to
                 await InvokeAsync(async () =>
                 {
                     await SafeLoadAsync();
                     StateHasChanged();
                 });
+            }
         }
         catch (OperationCanceledException)
         {
