@@ -37,6 +37,9 @@ public sealed record ExperimentSnapshot(
 
     /// <summary>Changes whenever the experiment's stored state changes (its storage etag); null before the first write.</summary>
     [Id(10)] public string? Version { get; init; }
+
+    /// <summary>The succeeded trials on the Pareto front of <see cref="Pareto"/>'s metrics (empty when it names none).</summary>
+    [Id(11)] public IReadOnlyList<string> ParetoFront { get; init; } = [];
 }
 
 /// <summary>A promotion of a trial's model under an alias, recorded in the registry's history.</summary>

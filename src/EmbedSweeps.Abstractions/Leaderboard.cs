@@ -45,7 +45,9 @@ public static class Leaderboard
 {
     public static List<LeaderboardRow> Rank(ExperimentSnapshot experiment)
     {
-        var rows = experiment.Trials.Select(trial => Row(trial, experiment.Objective)).ToList();
+        var front = experiment.ParetoFront.ToHashSet(StringComparer.Ordinal);
+        var rows = experiment.Trials.Select(trial => Row(trial, experiment.Objective)
+            with { OnParetoFront = experiment.Pareto.Count >= 2 ? front.Contains(trial.TrialId) : null }).ToList();
         // Gain over the untrained base model (its baseline row), in the objective's better direction.
         var baselines = rows.Where(r => r.Baseline && r.Objective is not null)
             .GroupBy(r => r.Settings.GetValueOrDefault("base_model", "")).ToDictionary(g => g.Key, g => g.First().Objective!.Value);

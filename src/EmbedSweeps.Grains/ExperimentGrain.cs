@@ -3,6 +3,7 @@ using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
 using EmbedSweeps.Sweeps.EarlyTermination;
 using EmbedSweeps.Sweeps.Expansion;
+using EmbedSweeps.Sweeps.Reports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -259,8 +260,16 @@ public sealed partial class ExperimentGrain(
         var scored = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
         var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
         return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
-            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt) { Pareto = definition?.Pareto ?? [], Version = state.Etag };
+            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt)
+        {
+            Pareto = definition?.Pareto ?? [], Version = state.Etag, ParetoFront = Front(definition?.Pareto ?? []),
+        };
     }
+
+    // report.pareto's front over the succeeded trials' final metrics (their summaries), for the CLI and the web alike.
+    private List<string> Front(IReadOnlyList<string> metrics) => metrics.Count < 2 ? [] : ParetoFront.Of(
+        state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Summary is not null).Select(t => (t.TrialId, t.Summary!.FinalMetrics)),
+        metrics).Order(StringComparer.Ordinal).ToList();
 
     private SweepDefinition? Definition()
     {
@@ -285,7 +294,7 @@ public sealed partial class ExperimentGrain(
     private void Update(string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
         state.State = state.State with { Trials = state.State.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
 
-    private ITrialGrain Trial(string trialId) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{trialId}");
+    private ITrialGrain Trial(string trialId) => GrainFactory.Trial(Name, trialId);
 
     private static string SettingsJson(TrialConfig trial) => TrialConfig.Canonical(trial.Settings);
 

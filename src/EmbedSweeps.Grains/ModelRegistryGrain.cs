@@ -20,7 +20,7 @@ public sealed class ModelRegistryGrain(
     {
         if (string.IsNullOrWhiteSpace(alias) || alias.Length > 64 || !alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new ArgumentException($"alias '{alias}': use letters, digits, '-' or '_' (at most 64).");
-        PayloadLimits.CheckTrialKey(trialKey);
+        TrialKey.Parse(trialKey);
         if (promotedBy.Length > PayloadLimits.MaxNameLength) throw new ArgumentException("promotedBy: at most 128 characters.");
         var trial = await GrainFactory.GetGrain<ITrialGrain>(trialKey).GetAsync();
         if (trial is { Status: TrialStatus.Pending, Attempt: 0, SettingsJson: "{}" })

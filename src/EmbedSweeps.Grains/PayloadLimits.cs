@@ -16,14 +16,6 @@ public static partial class PayloadLimits
     public const int MaxReasonLength = 8_192;
     public const int MaxPathLength = 4_096;
 
-    /// <summary>"{sweep}/{trial id}": a sweep name (as the sweep parser allows) and a trial id, nothing else.</summary>
-    public static bool IsTrialKey(string key) => TrialKeyPattern().IsMatch(key);
-
-    public static void CheckTrialKey(string key)
-    {
-        if (!IsTrialKey(key)) throw new ArgumentException($"'{Shorten(key)}' is not a trial key (SWEEP/TRIAL_ID, lower-case letters, digits and '-').");
-    }
-
     public static void CheckMetrics(IEnumerable<string> names, int count, string what)
     {
         if (count > MaxMetrics) throw new ArgumentException($"{what}: {count} metrics is more than the {MaxMetrics} a trial may report.");
@@ -35,9 +27,6 @@ public static partial class PayloadLimits
     public static string Reason(string reason) => reason.Length <= MaxReasonLength ? reason : "…" + reason[^(MaxReasonLength - 1)..];
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,80}$")]
-    private static partial Regex TrialKeyPattern();
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
     private static partial Regex MetricNamePattern();

@@ -19,8 +19,10 @@ public sealed class TrialGrain(
     private const string LivenessReminder = "liveness";
 
     private string Key => this.GetPrimaryKeyString();
-    private string Sweep => Key.Split('/')[0];
-    private string TrialId => Key.Split('/')[1];
+    // A key that is not SWEEP/TRIAL_ID can be asked about (an empty snapshot) but never creates anything (CreateAsync).
+    private TrialKey? Parsed => TrialKey.TryParse(Key, out var key) ? key : null;
+    private string Sweep => Parsed?.Sweep.Value ?? "";
+    private string TrialId => Parsed?.TrialId ?? Key;
 
     /// <summary>
     /// After a silo restart the trial may say Running while no worker runs it any more: restart the
@@ -39,7 +41,7 @@ public sealed class TrialGrain(
 
     public async Task CreateAsync(string settingsJson, string objective, string device, int trialsPerGpu, TimeSpan timeout, int maxFailures)
     {
-        PayloadLimits.CheckTrialKey(Key);
+        TrialKey.Parse(Key); // refuses a key that is not SWEEP/TRIAL_ID
         if (state.State.Created) return; // idempotent: the trial id is a hash of these settings
         await SaveAsync(new TrialState
         {

@@ -46,6 +46,24 @@ public sealed class LeaderboardReadModelTests(ClusterFixture fixture)
         Assert.Equal(trial.Summary.FinalMetrics, kept.FinalMetrics);
     }
 
+    [Fact]
+    public async Task TheExperimentMarksReportParetosFrontOnItsRows()
+    {
+        // The scripted runner's two metrics are equal: the front is the trials with the highest value (5e-5, both losses).
+        var grains = fixture.Cluster.GrainFactory;
+        var yaml = ExperimentGrainTests.Sweep("read-model-pareto", "report: { pareto: [stsb_validation_spearman_cosine, stsb_validation_spearman_dot] }");
+        await ExperimentGrainTests.RunAsync(grains, "read-model-pareto", yaml);
+        var snapshot = await WaitForSummariesAsync(grains, "read-model-pareto");
+
+        var rows = Leaderboard.Rank(snapshot);
+
+        var front = rows.Where(r => r.OnParetoFront == true).ToList();
+        Assert.Equal(2, front.Count);
+        Assert.All(front, r => Assert.Equal("5e-05", r.Settings["learning_rate"]));
+        Assert.All(rows.Where(r => r.Baseline), r => Assert.False(r.OnParetoFront));
+        Assert.Equal(front.Select(r => r.TrialId).Order(StringComparer.Ordinal), snapshot.ParetoFront);
+    }
+
     // Summaries travel one way (the trial does not wait for the experiment): wait until every ended trial's has come.
     private static async Task<ExperimentSnapshot> WaitForSummariesAsync(IGrainFactory grains, string name)
     {

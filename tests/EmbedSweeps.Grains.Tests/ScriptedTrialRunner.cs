@@ -50,7 +50,7 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
                     await trial.ReportAsync(launch.Attempt, [new MetricPoint(step, launch.Objective, Value(launch.SettingsJson, step))]);
                 }
                 await Task.Delay(StepDelay, cancellation.Token);
-                await trial.CompleteAsync(launch.Attempt, new Dictionary<string, double> { [launch.Objective] = Value(launch.SettingsJson, 300) }, $"/models/{launch.TrialId}", null);
+                await trial.CompleteAsync(launch.Attempt, new Dictionary<string, double> { [launch.Objective] = Value(launch.SettingsJson, 300), ["stsb_validation_spearman_dot"] = Value(launch.SettingsJson, 300) }, $"/models/{launch.TrialId}", null);
             }
             catch (OperationCanceledException)
             {

@@ -55,7 +55,7 @@ internal static class BenchLeaderboardCommand
             var firstBoard = await TimeAsync(() => PrintedLeaderboardAsync(experiment));
             var boards = await RepeatAsync(refreshes, () => PrintedLeaderboardAsync(experiment));
             var snapshot = await experiment.GetAsync();
-            var trialGrains = snapshot.Trials.Select(t => reader.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}")).ToList();
+            var trialGrains = snapshot.Trials.Select(t => reader.Client.Trial(name, t.TrialId)).ToList();
             var firstEvery = await TimeAsync(() => Task.WhenAll(trialGrains.Select(t => t.GetAsync())));
             var everies = await RepeatAsync(refreshes, () => Task.WhenAll(trialGrains.Select(t => t.GetAsync())));
             var trialPage = await RepeatAsync(refreshes, () => trialGrains[^1].GetAsync());
@@ -158,7 +158,7 @@ internal static class BenchLeaderboardCommand
         };
         await experiments.WriteStateAsync("experiment", session.Client.GetGrain<IExperimentGrain>(name).GetGrainId(), new GrainState<ExperimentState>(experimentState));
         await Parallel.ForEachAsync(trials, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (trial, _) =>
-            await trialStorage.WriteStateAsync("trial", session.Client.GetGrain<ITrialGrain>($"{name}/{trial.Entry.TrialId}").GetGrainId(), new GrainState<TrialState>(trial.State)));
+            await trialStorage.WriteStateAsync("trial", session.Client.Trial(name, trial.Entry.TrialId).GetGrainId(), new GrainState<TrialState>(trial.State)));
         await session.Client.GetGrain<ISweepIndexGrain>("default").AddAsync(name);
     }
 }

@@ -85,7 +85,7 @@ internal static class ClusterCommands
                        (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
             var current = snapshot;
             var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
-                .Select(t => session.Client.GetGrain<ITrialGrain>($"{name}/{t.TrialId}").GetAsync())), CancellationToken.None);
+                .Select(t => session.Client.Trial(name, t.TrialId).GetAsync())), CancellationToken.None);
             var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
             // On a terminal every change shows; into a log (stderr redirected) the per-trial lines change every 2 s, so
             // print when the counts or the best change, and otherwise once a minute.
@@ -220,7 +220,7 @@ internal static class ClusterCommands
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var key = result.GetValue(trial)!;
-            if (key.Split('/').Length != 2) throw new EmbedSweepsException($"{key}: name the trial as SWEEP/TRIAL_ID (e.g. quickstart/t-aba06f166627550b).");
+            if (!TrialKey.TryParse(key, out _)) throw new EmbedSweepsException($"{key}: name the trial as SWEEP/TRIAL_ID (e.g. quickstart/t-aba06f166627550b).");
             await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
             try
             {
@@ -261,7 +261,7 @@ internal static class ClusterCommands
 
     internal static async Task<ExperimentSnapshot> Existing(ClusterSession session, string name)
     {
-        if (!SweepParser.IsValidName(name))
+        if (!SweepName.IsValid(name))
             throw new EmbedSweepsException($"'{name}' is not a sweep name (lower-case letters, digits and '-', at most 63; see `sweep list`).");
         var snapshot = await ClusterReads.ReadAsync(() => session.Client.GetGrain<IExperimentGrain>(name).GetAsync(), CancellationToken.None);
         return snapshot.Status == ExperimentStatus.NotSubmitted

@@ -63,7 +63,7 @@ internal static class ExportCommand
                 ? promotion.TrialKey
                 : throw new EmbedSweepsException($"{source}: no such alias (aliases: {(aliases.Count == 0 ? "none yet; promote a trial first" : string.Join(", ", aliases.Keys))}).");
         }
-        if (!PayloadLimits.IsTrialKey(key)) throw new EmbedSweepsException($"{source}: not an alias or a SWEEP/TRIAL_ID (see `leaderboard SWEEP`).");
+        if (!TrialKey.TryParse(key, out _)) throw new EmbedSweepsException($"{source}: not an alias or a SWEEP/TRIAL_ID (see `leaderboard SWEEP`).");
         var trial = await session.Client.GetGrain<ITrialGrain>(key).GetAsync();
         if (trial.Status != TrialStatus.Succeeded) throw new EmbedSweepsException($"{source}: no succeeded trial of that name.");
         if (trial.ModelRemoved is { } removed) throw new EmbedSweepsException($"{source}: its model was deleted ({removed}); export one of the kept trials, or rerun it without the limit.");

@@ -39,7 +39,7 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
     public async Task<ExperimentSnapshot?> ExperimentAsync(string name, ExperimentSnapshot? known = null)
     {
         // An address a user typed: a name no sweep can have never reaches a grain (or a storage key).
-        if (!EmbedSweeps.Sweeps.Definition.SweepParser.IsValidName(name)) return null;
+        if (!SweepName.IsValid(name)) return null;
         var snapshot = await cluster.GetGrain<IExperimentGrain>(name).GetIfChangedAsync(known?.Name == name ? known.Version : null);
         if (snapshot is null) return known;
         return snapshot.Status == ExperimentStatus.NotSubmitted ? null : snapshot;
@@ -51,8 +51,8 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
     public Task<ParameterImportanceReport> ImportanceAsync(string sweep) => cluster.GetGrain<IExperimentGrain>(sweep).ImportanceAsync(0.1);
 
     /// <summary>The trial, or an empty (never created) snapshot for a key no trial can have.</summary>
-    public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => EmbedSweeps.Grains.PayloadLimits.IsTrialKey($"{sweep}/{trialId}")
-        ? cluster.GetGrain<ITrialGrain>($"{sweep}/{trialId}").GetAsync()
+    public Task<TrialSnapshot> TrialAsync(string sweep, string trialId) => TrialKey.TryParse($"{sweep}/{trialId}", out var key)
+        ? cluster.Trial(key).GetAsync()
         : Task.FromResult(new TrialSnapshot($"{sweep}/{trialId}", trialId, sweep, TrialStatus.Pending, 0, "{}", [], new Dictionary<string, double>(), null, null, null, null, null, 0, null));
 
     public async Task<IReadOnlyList<TrialSnapshot>> TrialsAsync(string sweep, IEnumerable<string> trialIds) =>
