@@ -17,6 +17,7 @@ COPY src/EmbedSweeps.Abstractions/*.csproj src/EmbedSweeps.Abstractions/
 COPY src/EmbedSweeps.Embeddings/*.csproj src/EmbedSweeps.Embeddings/
 COPY src/EmbedSweeps.Sweeps/*.csproj src/EmbedSweeps.Sweeps/
 COPY src/EmbedSweeps.Grains/*.csproj src/EmbedSweeps.Grains/
+COPY src/EmbedSweeps.Client/*.csproj src/EmbedSweeps.Client/
 COPY src/EmbedSweeps.Silo/*.csproj src/EmbedSweeps.Silo/
 COPY src/EmbedSweeps.Cli/*.csproj src/EmbedSweeps.Cli/
 COPY web/EmbedSweeps.Web/*.csproj web/EmbedSweeps.Web/

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli;

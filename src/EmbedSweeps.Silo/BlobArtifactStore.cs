@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using EmbedSweeps.Client;
 using EmbedSweeps.Grains;
 
 namespace EmbedSweeps.Silo;

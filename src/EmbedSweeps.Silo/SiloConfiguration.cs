@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using EmbedSweeps.Client;
 using EmbedSweeps.Grains;
 using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,14 +62,5 @@ public static class SiloConfiguration
         silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Registry"; });
         silo.UseAzureTableReminderService(o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Reminders"; });
         return silo;
-    }
-
-    /// <summary>A client of a running cluster: finds its gateways in the membership table.</summary>
-    public static IClientBuilder AddEmbedSweepsClient(this IClientBuilder client, EmbedSweepsClusterOptions options)
-    {
-        client.Configure<ClusterOptions>(o => { o.ServiceId = options.ServiceId; o.ClusterId = options.ClusterId; });
-        client.UseAzureStorageClustering(o => { o.TableServiceClient = options.Tables(); o.TableName = options.MembershipTable; });
-        if (options.Tls is { } tls) client.UseTls(tls.Certificate, tls.Configure);
-        return client;
     }
 }

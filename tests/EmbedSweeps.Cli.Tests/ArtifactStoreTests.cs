@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Tests;

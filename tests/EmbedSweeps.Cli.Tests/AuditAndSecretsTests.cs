@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Tests;

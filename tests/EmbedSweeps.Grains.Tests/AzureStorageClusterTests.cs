@@ -1,5 +1,6 @@
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Grains.Placement;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;

@@ -1,4 +1,5 @@
 using EmbedSweeps.Grains.Placement;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;

@@ -1,4 +1,4 @@
-using EmbedSweeps.Silo;
+using EmbedSweeps.Client;
 using EmbedSweeps.Web.Services;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;

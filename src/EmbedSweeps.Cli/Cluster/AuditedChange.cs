@@ -1,3 +1,4 @@
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Cluster;

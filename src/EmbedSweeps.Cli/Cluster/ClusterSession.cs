@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

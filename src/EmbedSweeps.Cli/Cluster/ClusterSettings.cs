@@ -1,4 +1,5 @@
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Cluster;

@@ -1,4 +1,5 @@
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 using EmbedSweeps.Cli.Output;
 

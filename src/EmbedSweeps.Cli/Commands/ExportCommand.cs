@@ -3,6 +3,7 @@ using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Grains;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli.Commands;

@@ -87,7 +87,7 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
 
     /// <summary>The newest audit records, for the administrator only.</summary>
     /// <exception cref="UnauthorizedAccessException">The caller is not the signed-in administrator.</exception>
-    public Task<IReadOnlyList<EmbedSweeps.Silo.AuditRecord>> AuditAsync(ClaimsPrincipal user, int limit)
+    public Task<IReadOnlyList<EmbedSweeps.Client.AuditRecord>> AuditAsync(ClaimsPrincipal user, int limit)
     {
         admin.Demand(user, "see the audit trail");
         return audit.ReadAsync(limit);

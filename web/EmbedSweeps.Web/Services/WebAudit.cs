@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using EmbedSweeps.Silo;
+using EmbedSweeps.Client;
 
 namespace EmbedSweeps.Web.Services;
 

@@ -57,7 +57,7 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException or Azure.RequestFailedException or HttpRequestException)
         {
-            ReadError = $"The cluster could not be read ({EmbedSweeps.Silo.Secrets.Redact(e.Message.Split('\n')[0])}); retrying.";
+            ReadError = $"The cluster could not be read ({EmbedSweeps.Client.Secrets.Redact(e.Message.Split('\n')[0])}); retrying.";
         }
     }
 

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>
 /// How a silo joins the cluster. Everything comes from one storage connection string

@@ -1,8 +1,8 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using EmbedSweeps.Grains;
+using EmbedSweeps.Abstractions;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>Counts every request this process sends to the storage account (<see cref="ClusterMetrics.StorageRequests"/>).</summary>
 internal sealed class StorageRequestCounter(string service) : HttpPipelineSynchronousPolicy

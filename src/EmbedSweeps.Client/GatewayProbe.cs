@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>
 /// Why a client could not connect to a gateway that listens, when the reason is TLS: one side uses it and the other does

@@ -3,7 +3,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>Checks, before a silo starts, that the storage account answers — and says how to fix it when not.</summary>
 public static class StorageProbe

@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>One change made through the CLI or the web, as the audit trail keeps it.</summary>
 /// <param name="At">When, UTC.</param>

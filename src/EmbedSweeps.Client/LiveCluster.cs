@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Azure;
 using Azure.Data.Tables;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>
 /// Whether a cluster is running on this storage account: a silo row in the membership table that is

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace EmbedSweeps.Grains;
+namespace EmbedSweeps.Abstractions;
 
 /// <summary>
 /// The cluster's own measurements, as .NET metrics (meter "EmbedSweeps"): readable by OpenTelemetry or
@@ -22,10 +22,10 @@ public static class ClusterMetrics
 
     public static readonly Counter<long> WorkersStarted = Meter.CreateCounter<long>("embedsweeps.trial.workers_started");
 
-    internal static void SlotFreed() => FreedSlots.Enqueue(Stopwatch.GetTimestamp());
+    public static void SlotFreed() => FreedSlots.Enqueue(Stopwatch.GetTimestamp());
 
     /// <summary>Pairs a worker start with the oldest slot freed before it (starts into never-used slots are not timed).</summary>
-    internal static void WorkerStarted()
+    public static void WorkerStarted()
     {
         WorkersStarted.Add(1);
         if (FreedSlots.TryDequeue(out var freed)) SlotToWorker.Record(Stopwatch.GetElapsedTime(freed).TotalSeconds);

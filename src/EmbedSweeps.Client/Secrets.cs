@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace EmbedSweeps.Silo;
+namespace EmbedSweeps.Client;
 
 /// <summary>
 /// Keeps secrets out of what EmbedSweeps prints, logs, records or shows: storage account keys, shared access signatures,
