@@ -20,7 +20,7 @@ internal static class CommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {InPlainWords(error.Message)}");
             Console.Error.WriteLine($"Run '{Usage(parsed)} --help' for the options.");
             return BadInput;
         }
@@ -29,6 +29,15 @@ internal static class CommandLine
         // before a hosted silo has stopped its workers.
         return parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupts.Token).GetAwaiter().GetResult();
     }
+
+    // System.CommandLine names the .NET type it wanted ("as expected type 'System.Int32'"); say it in words.
+    internal static string InPlainWords(string message) => message
+        .Replace("as expected type 'System.Int32'", "as a whole number", StringComparison.Ordinal)
+        .Replace("as expected type 'System.Nullable`1[System.Int32]'", "as a whole number", StringComparison.Ordinal)
+        .Replace("as expected type 'System.Int64'", "as a whole number", StringComparison.Ordinal)
+        .Replace("as expected type 'System.Double'", "as a number (e.g. 0.1 or 2e-5)", StringComparison.Ordinal)
+        .Replace("as expected type 'System.Nullable`1[System.Double]'", "as a number (e.g. 0.1 or 2e-5)", StringComparison.Ordinal)
+        .Replace("as expected type 'System.Boolean'", "as true or false", StringComparison.Ordinal);
 
     /// <summary>Wraps a command body so that user-fixable problems print one sentence and exit 2.</summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> body) =>

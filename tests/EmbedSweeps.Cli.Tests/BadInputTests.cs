@@ -34,6 +34,19 @@ public sealed class BadInputTests
         AssertClearError(CliRunner.Run(arguments), argumentsThenFragment[^1]);
     }
 
+    [Theory]
+    [InlineData("eval", "--model", "m", "--task", "stsb", "--batch-size", "1.5", "'1.5' for option '--batch-size' as a whole number")]
+    [InlineData("eval", "--model", "m", "--task", "stsb", "--batch-size", "0", "--batch-size must be at least 1")]
+    [InlineData("bench", "encode", "--model", "m", "--input", "x", "--runs", "many", "as a whole number")]
+    [InlineData("sweep", "importance", "s", "--target-quantile", "ten", "as a number (e.g. 0.1 or 2e-5)")]
+    [InlineData("audit", "--limit", "x", "'x' for option '--limit' as a whole number")]
+    public void AValueOfTheWrongKindIsNamedInWordsNotDotNetTypes(params string[] argumentsThenFragment)
+    {
+        var result = CliRunner.Run(argumentsThenFragment[..^1]);
+        AssertClearError(result, argumentsThenFragment[^1]);
+        Assert.DoesNotContain("System.", result.Error);
+    }
+
     [Fact]
     public void AnEmptyInputFileIsRefused()
     {

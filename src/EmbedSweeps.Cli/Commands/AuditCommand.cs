@@ -18,7 +18,7 @@ internal static class AuditCommand
     public static Command Create()
     {
         var limit = new Option<int>("--limit") { Description = "Show the newest N records.", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--limit must be 1 or more."); });
+        limit.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print JSON: at, actor, origin, channel, action, target, outcome." };
         var command = new Command("audit", "Every change made through the CLI or the web (submit, cancel, retry, promote, sign-in), who made it, from where, and its outcome.") { limit, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>

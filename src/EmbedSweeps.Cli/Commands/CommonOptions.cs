@@ -18,12 +18,17 @@ internal static class CommonOptions
     public static Option<int> BatchSize(int fallback = 32)
     {
         var option = new Option<int>("--batch-size") { Description = "Texts per forward pass.", DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1.");
-        });
+        option.AtLeast(1);
         return option;
     }
+
+    /// <summary>Refuses a value below <paramref name="minimum"/> (exit 2, one sentence).</summary>
+    public static void AtLeast(this Option<int> option, int minimum) => option.Validators.Add(result =>
+    {
+        // A token that is not a whole number has its own parse error; reading it here would throw instead.
+        if (result.Tokens is [var token] && !int.TryParse(token.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)) return;
+        if (result.GetValueOrDefault<int>() < minimum) result.AddError($"{option.Name} must be at least {minimum}.");
+    });
 
     public static Option<int?> MaxSeqLength() => new("--max-seq-length")
     {
