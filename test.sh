@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (Release build, as users run it) and ends with one summary line.
+#   ./test.sh           everything (what CI runs)
+#   ./test.sh --fast    the unit tier only: no test that starts processes, Azurite or a browser (tests marked
+#                       [Trait("Tier", "Cluster")] or [Trait("Tier", "Browser")]), for daily work
+# Further arguments go to dotnet test (e.g. --filter "FullyQualifiedName~Tokenizer").
 set -uo pipefail
+if [ "${1:-}" = --fast ]; then
+  shift
+  set -- --filter "Tier!=Cluster&Tier!=Browser" "$@"
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 log="$(mktemp)"

@@ -5,6 +5,7 @@ using EmbedSweeps.Silo;
 namespace EmbedSweeps.Cli.Tests;
 
 /// <summary>The blob artifact store against Azurite: what a trainer uploads another machine can fetch, and nothing half-written is ever seen.</summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 public sealed class ArtifactStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private readonly BlobContainerClient container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("a" + Guid.NewGuid().ToString("N")[..12]);

@@ -9,6 +9,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// The audit trail records each change a command attempts (who, from which machine, what, outcome), append-only and newest
 /// first, shown by <c>audit</c>; and no storage key, signature or password reaches a command's output or errors.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDisposable
 {

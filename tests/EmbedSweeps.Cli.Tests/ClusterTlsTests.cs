@@ -16,6 +16,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// with a certificate of the cluster's CA connects, one without a certificate or with another CA's is refused (and the CLI
 /// says which certificate to set, exit 2); every byte between client and gateway is a TLS record.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
 {

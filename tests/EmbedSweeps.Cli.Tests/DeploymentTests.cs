@@ -4,6 +4,7 @@ using System.Reflection;
 namespace EmbedSweeps.Cli.Tests;
 
 /// <summary>The deployment files stay valid: the Bicep compiles without warnings and names what azure.yaml deploys.</summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 public sealed class DeploymentTests
 {
     private static string Bicep => typeof(DeploymentTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Bicep").Value!;

@@ -8,6 +8,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// silo stops its workers and leaves the running trials to resume; the next run continues them from their checkpoints.
 /// A silo killed with SIGKILL does not hold up the next command's start.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
 {

@@ -8,6 +8,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// A silo listens on loopback unless told otherwise: its gateway has no authentication, so reaching it from the network
 /// is an explicit choice (--listen ADDRESS --insecure), refused without --insecure and warned about with it.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, IDisposable
 {

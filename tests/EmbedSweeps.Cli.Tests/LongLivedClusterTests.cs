@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace EmbedSweeps.Cli.Tests;
 
 /// <summary>Long-lived silos in their own processes: CLI commands become their clients, and trials run only on the trainer.</summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisposable
 {

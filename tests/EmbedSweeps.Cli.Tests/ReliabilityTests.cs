@@ -9,6 +9,7 @@ namespace EmbedSweeps.Cli.Tests;
 /// Faults on a cluster of real processes on loopback: a trainer silo killed mid-trial, workers that crash
 /// or hang, a whole-cluster restart. Reminders fire every 5 s here so recovery is seen within seconds.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposable
 {

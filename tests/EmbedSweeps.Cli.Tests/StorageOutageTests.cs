@@ -4,6 +4,7 @@ using EmbedSweeps.Cli.Cluster;
 namespace EmbedSweeps.Cli.Tests;
 
 /// <summary>The storage account goes away for 30 s in the middle of a sweep (its own Azurite, stopped and started on the same data).</summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class StorageOutageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

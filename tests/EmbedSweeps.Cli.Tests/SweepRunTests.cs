@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace EmbedSweeps.Cli.Tests;
 
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(CliCollection.Name)]
 public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
 {

@@ -13,6 +13,7 @@ namespace EmbedSweeps.Grains.Tests;
 /// Azurite; one prefix per test): state written by one cluster is read back by the next, and a sweep
 /// interrupted by a whole-cluster restart carries on by its reminder, without being resubmitted.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

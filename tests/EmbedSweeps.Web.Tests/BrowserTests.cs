@@ -9,6 +9,7 @@ namespace EmbedSweeps.Web.Tests;
 /// Azurite, a silo process training a seeded 2×2 sweep of a tiny model, and the web app. One story,
 /// in order, with a screenshot of every page under TestResults/screenshots.
 /// </summary>
+[Trait("Tier", "Browser")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

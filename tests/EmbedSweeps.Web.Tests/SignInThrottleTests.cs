@@ -9,6 +9,7 @@ namespace EmbedSweeps.Web.Tests;
 /// Password guessing is slowed per address, in all, and per account: 40 guesses sent at once get a handful evaluated
 /// and the rest 429 with Retry-After; repeated failures lock the account for a growing time, the right password too.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed partial class SignInThrottleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

@@ -7,6 +7,7 @@ namespace EmbedSweeps.Web.Tests;
 /// The web app against a three-silo cluster (a web silo and two trainers, separate processes): reading
 /// works, and every change without the administrator is refused — in the page and at the HTTP level.
 /// </summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class ThreeSiloSecurityTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

@@ -1,6 +1,7 @@
 namespace EmbedSweeps.Web.Tests;
 
 /// <summary>The web app never prints the storage account's key or the administrator's password, even when storage fails.</summary>
+[Trait("Tier", "Cluster")] // starts processes or Azurite: not in ./test.sh --fast
 public sealed class WebSecretsTests
 {
     [Fact]
