@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json;
+using nietras.SeparatedValues;
 
 namespace EmbedSweeps.Embeddings.Data;
 
 /// <summary>
 /// Reads user data as rows of named string fields: TSV (split on TAB, no quoting), CSV (RFC 4180
-/// quoting), JSON Lines (one object per line) or Parquet (as Hugging Face datasets store them).
+/// quoting, fields may span lines; read by Sep), JSON Lines (one object per line) or Parquet (as Hugging Face datasets store them).
 /// Errors give file:line(:column); for Parquet, the row number.
 /// </summary>
 public static class TableReader
@@ -20,7 +20,7 @@ public static class TableReader
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".tsv" => ReadDelimited(path, SplitTsv),
-            ".csv" => ReadDelimited(path, SplitCsv),
+            ".csv" => ReadCsv(path),
             ".jsonl" => ReadJsonLines(path),
             ".parquet" => ReadParquet(path),
             var other => throw new EmbedSweepsException(
@@ -51,27 +51,38 @@ public static class TableReader
 
     private static List<string> SplitTsv(string line, string path, int number) => [.. line.TrimEnd('\r').Split('\t')];
 
-    private static List<string> SplitCsv(string line, string path, int number)
+    // CSV by Sep (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes); each row keeps the line it starts on.
+    private static List<Row> ReadCsv(string path)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        try
         {
-            var c = line[i];
-            if (quoted)
+            using var reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = false }).FromFile(path);
+            var rows = new List<Row>();
+            List<string>? header = null;
+            foreach (var row in reader)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
+                var line = header is null ? 1 : row.LineNumberFrom; // Sep 0.17.1 numbers the first row as line 2
+                var fields = new List<string>(row.ColCount);
+                for (var i = 0; i < row.ColCount; i++) fields.Add(row[i].ToString());
+                if (header is null)
+                {
+                    header = fields;
+                    if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                        throw new EmbedSweepsException($"{path}:{line}: the header names the column \"{repeated.Key}\" twice; each column needs its own name.");
+                    continue;
+                }
+                if (fields is [""]) continue; // an empty line
+                if (fields.Count != header.Count)
+                    throw new EmbedSweepsException($"{path}:{line}: has {fields.Count} field(s) but the header has {header.Count}" +
+                        (row.LineNumberToExcl - line > 1 ? $" (this row spans lines {line}–{row.LineNumberToExcl - 1}: is a quote left open?)." : "."));
+                rows.Add(new Row(line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second)));
             }
-            else if (c == '"' && field.Length == 0) quoted = true;
-            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
-            else if (c != '\r') field.Append(c);
+            return header is null ? throw new EmbedSweepsException($"{path}: empty; expected a header row naming the columns.") : rows;
         }
-        if (quoted) throw new EmbedSweepsException($"{path}:{number}: a quoted field is not closed (fields may not span lines).");
-        fields.Add(field.ToString());
-        return fields;
+        catch (Exception e) when (e is InvalidDataException or ArgumentException && e is not EmbedSweepsException)
+        {
+            throw new EmbedSweepsException($"{path}: not a readable CSV file ({e.Message}).", e);
+        }
     }
 
     private static List<Row> ReadParquet(string path)
