@@ -5,7 +5,7 @@ namespace EmbedSweeps.Sweeps.Tests;
 /// <summary>Sweep texts for tests, and where the repository's example sweeps are.</summary>
 internal static class Sweeps
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => EmbedSweeps.Testing.TestPaths.RepositoryRoot;
 
     public static string Folder { get; } = Path.Combine(Root, "sweeps");
 
@@ -26,12 +26,5 @@ internal static class Sweeps
     {
         var error = Assert.Throws<SweepValidationException>(() => Parse(yaml));
         return error.Problems;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "EmbedSweeps.sln"))) return directory.FullName;
-        throw new InvalidOperationException("EmbedSweeps.sln not found");
     }
 }

@@ -5,6 +5,7 @@ using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Evaluation;
 using EmbedSweeps.Embeddings.Training;
 using EmbedSweeps.Sweeps.Definition;
+using EmbedSweeps.Embeddings.IO;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal sealed record TrialSpec(
         if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: no such trial spec.");
         try
         {
-            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new EmbedSweepsException($"{path}: expected a JSON object.");
+            var root = JsonFiles.ReadObject(path);
             string Required(string key) => root[key]?.GetValue<string>() ?? throw new EmbedSweepsException($"{path}: \"{key}\" is required.");
             var settings = root["settings"] as JsonObject ?? throw new EmbedSweepsException($"{path}: \"settings\" must be an object.");
             return new TrialSpec(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EmbedSweeps.Embeddings.IO;
 
 namespace EmbedSweeps.Embeddings.Hub;
 
@@ -46,15 +47,7 @@ public sealed record EmbedSweepsSettings
     public static EmbedSweepsSettings Read(string path)
     {
         if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: settings file not found.");
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new EmbedSweepsException($"{path}: expected a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new EmbedSweepsException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        var root = JsonFiles.ReadObject(path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         IReadOnlyList<string> Paths(string key) =>
             (root["mirrors"]?[key] as JsonArray)?.Select(n => Path.GetFullPath(Path.Combine(folder, n!.GetValue<string>()))).ToList()

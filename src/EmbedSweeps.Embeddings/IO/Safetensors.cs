@@ -38,7 +38,7 @@ public static class Safetensors
     {
         try
         {
-            var map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject
+            var map = JsonFiles.ReadObject(indexPath)["weight_map"] as JsonObject
                 ?? throw new EmbedSweepsException($"{indexPath}: has no \"weight_map\" object.");
             var shards = map.Select(pair => pair.Value?.GetValue<string>()
                 ?? throw new EmbedSweepsException($"{indexPath}: the weight_map gives {pair.Key} no shard file.")).Distinct().ToList();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EmbedSweeps.Embeddings.IO;
 
 namespace EmbedSweeps.Embeddings.Models;
 
@@ -26,16 +27,7 @@ public sealed record BertConfig
     public static BertConfig Load(string path)
     {
         if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: missing; a model directory needs config.json.");
-        JsonObject raw;
-        try
-        {
-            raw = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new EmbedSweepsException($"{path}: expected a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new EmbedSweepsException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        var raw = JsonFiles.ReadObject(path);
 
         var modelType = raw["model_type"]?.GetValue<string>();
         if (modelType is not null && modelType != "bert")

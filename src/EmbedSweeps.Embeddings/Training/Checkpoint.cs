@@ -68,15 +68,7 @@ public static class Checkpoint
     public static (State State, Dictionary<string, Tensor> Weights, Dictionary<string, Tensor> Optimizer) Load(string checkpoint)
     {
         var statePath = Path.Combine(checkpoint, StateFile);
-        JsonObject document;
-        try
-        {
-            document = JsonNode.Parse(File.ReadAllText(statePath)) as JsonObject ?? throw new EmbedSweepsException($"{statePath}: expected a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new EmbedSweepsException($"{statePath}: not valid JSON ({e.Message}).", e);
-        }
+        var document = JsonFiles.ReadObject(statePath);
         var state = new State(
             document["step"]!.GetValue<int>(),
             document["fingerprint"]!.GetValue<string>(),
@@ -90,5 +82,5 @@ public static class Checkpoint
 
     /// <summary>The config a checkpoint was written with (to explain a fingerprint mismatch).</summary>
     public static string ConfigOf(string checkpoint) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, StateFile)))?["config"]?.ToJsonString() ?? "{}";
+        JsonFiles.ReadObject(Path.Combine(checkpoint, StateFile))["config"]?.ToJsonString() ?? "{}";
 }
