@@ -84,9 +84,10 @@ internal static class ClusterCommands
                        $"{snapshot.Count(TrialStatus.Pending)} pending, {snapshot.Count(TrialStatus.Failed)} failed, {snapshot.Count(TrialStatus.Stopped)} stopped" +
                        (snapshot.BestValue is { } best ? $"; best {snapshot.Objective} = {best:F4} ({snapshot.BestTrialId})" : "");
             var current = snapshot;
-            var running = await ClusterReads.ReadAsync(() => Task.WhenAll(current.Trials.Where(t => t.Status == TrialStatus.Running)
-                .Select(t => session.Client.Trial(name, t.TrialId).GetAsync())), CancellationToken.None);
-            var table = string.Concat(running.Select(t => "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow))));
+            var runningTrials = current.Trials.Where(t => t.Status == TrialStatus.Running).ToList();
+            var running = await ClusterReads.ReadAsync(() => Task.WhenAll(runningTrials.Select(t => session.Client.Trial(name, t.TrialId).GetAsync())), CancellationToken.None);
+            var table = string.Concat(running.Zip(runningTrials, (t, entry) =>
+                "\n  " + ProgressLine(TrialProgress.Of(t, snapshot.Objective, snapshot.Maximize, DateTimeOffset.UtcNow), entry.Baseline)));
             // On a terminal every change shows; into a log (stderr redirected) the per-trial lines change every 2 s, so
             // print when the counts or the best change, and otherwise once a minute.
             var key = Console.IsErrorRedirected ? line : line + table;
@@ -128,10 +129,16 @@ internal static class ClusterCommands
         return rows.Select(r => r with { OnParetoFront = !r.Baseline && front.Contains(r.TrialId) });
     }
 
-    private static string ProgressLine(TrialProgress p) =>
-        $"{p.TrialId}  step {p.Step}{(p.TotalSteps is { } total ? $"/{total}" : "")}" +
-        (p.Loss is { } loss ? $"  loss {loss:F4}" : "") + (p.Best is { } best ? $"  best {best:F4}" : "") +
-        $"  {p.Elapsed:hh\\:mm\\:ss}" + (p.Remaining is { } eta ? $"  ETA {eta:hh\\:mm\\:ss}" : "");
+    // A baseline only evaluates; a trial past its last step is in its final evaluation (a minute or more on a CPU),
+    // which the line says instead of a step count that stopped moving.
+    internal static string ProgressLine(TrialProgress p, bool baseline)
+    {
+        if (baseline) return $"{p.TrialId}  evaluating the untrained base model  {p.Elapsed:hh\\:mm\\:ss}";
+        var evaluating = p.TotalSteps is > 0 and var total && p.Step >= total;
+        return $"{p.TrialId}  step {p.Step}{(p.TotalSteps is { } steps ? $"/{steps}" : "")}" + (evaluating ? "  final evaluation" : "") +
+               (p.Loss is { } loss ? $"  loss {loss:F4}" : "") + (p.Best is { } best ? $"  best {best:F4}" : "") +
+               $"  {p.Elapsed:hh\\:mm\\:ss}" + (!evaluating && p.Remaining is { } eta ? $"  ETA {eta:hh\\:mm\\:ss}" : "");
+    }
 
     public static Command Status()
     {
