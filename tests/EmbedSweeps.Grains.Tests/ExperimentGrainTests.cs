@@ -157,7 +157,7 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
     public async Task AnInvalidSweepIsRejectedBeforeAnythingIsStored()
     {
         var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("broken");
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => experiment.SubmitAsync("name: broken\nmethod: gird\n", "broken.yaml"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => experiment.SubmitAsync("name: broken\nmethod: gird\n", "broken.yaml"));
         Assert.Contains("broken.yaml:2:9", error.Message);
         Assert.Equal(ExperimentStatus.NotSubmitted, (await experiment.GetAsync()).Status);
     }
@@ -240,9 +240,9 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture)
         var experiment = fixture.Cluster.GrainFactory.GetGrain<IExperimentGrain>("retry");
 
         var succeeded = first.Trials.First(t => t.Status == TrialStatus.Succeeded).TrialId;
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => experiment.RetryAsync([succeeded], failedOnly: false));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => experiment.RetryAsync([succeeded], failedOnly: false));
         Assert.Contains("succeeded; only failed, stopped or cancelled trials are retried", refused.Message);
-        var unknown = await Assert.ThrowsAnyAsync<Exception>(() => experiment.RetryAsync(["t-0000000000000000"], failedOnly: false));
+        var unknown = await Assert.ThrowsAsync<ArgumentException>(() => experiment.RetryAsync(["t-0000000000000000"], failedOnly: false));
         Assert.Contains("has no trial t-0000000000000000", unknown.Message);
 
         var retried = await experiment.RetryAsync([], failedOnly: true);

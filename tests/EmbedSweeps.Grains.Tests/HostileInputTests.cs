@@ -30,6 +30,7 @@ public sealed class HostileInputTests(ClusterFixture fixture)
     {
         var yaml = "name: ../../etc\nobjective: { metric: m }\nparameters: { base_model: m, loss: cosine }\ndata: { train: stsb }\n";
         // Refused by the grain (a name the parser rejects) or already by storage, which will not read such a blob name.
+        // Refused either by the grain (ArgumentException) or, first, by storage reading its state (an invalid blob name).
         await Assert.ThrowsAnyAsync<Exception>(() => Grains.GetGrain<IExperimentGrain>("../../etc").SubmitAsync(yaml, "x.yaml"));
         Assert.DoesNotContain("../../etc", await Grains.GetGrain<ISweepIndexGrain>("default").ListAsync());
     }

@@ -48,7 +48,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
         var trial = fixture.Cluster.GrainFactory.GetGrain<ITrialGrain>("promote-pending/t-1");
         await trial.CreateAsync("""{"learning_rate":2e-05}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), 0);
         var registry = fixture.Cluster.GrainFactory.GetGrain<IModelRegistryGrain>("default");
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => registry.PromoteAsync("promote-pending/t-1", "champion", "tester"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => registry.PromoteAsync("promote-pending/t-1", "champion", "tester"));
         Assert.Contains("only a succeeded trial", error.Message);
     }
 }
