@@ -1,11 +1,11 @@
 using System.Text.Json;
-using nietras.SeparatedValues;
+using CsvHelper;
 
 namespace EmbedSweeps.Embeddings.Data;
 
 /// <summary>
 /// Reads user data as rows of named string fields: TSV (split on TAB, no quoting), CSV (RFC 4180
-/// quoting, fields may span lines; read by Sep), JSON Lines (one object per line) or Parquet (as Hugging Face datasets store them).
+/// quoting, fields may span lines; read by CsvHelper as Python reads CSV), JSON Lines (one object per line) or Parquet (as Hugging Face datasets store them).
 /// Errors give file:line(:column); for Parquet, the row number.
 /// </summary>
 public static class TableReader
@@ -51,19 +51,25 @@ public static class TableReader
 
     private static List<string> SplitTsv(string line, string path, int number) => [.. line.TrimEnd('\r').Split('\t')];
 
-    // CSV by Sep (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes); each row keeps the line it starts on.
+    // CSV by CsvHelper, read as Python's csv module and pandas read it: RFC 4180 quoting (quoted fields may span lines,
+    // "" is a quote), and a quote inside an unquoted field is text (12" pizza). Each row keeps the line it starts on.
     private static List<Row> ReadCsv(string path)
     {
+        var options = new CsvReaderOptions
+        {
+            HasHeader = false, TrackLineNumbers = true, SkipEmptyLines = true, MalformedData = CsvMalformedDataHandling.Recover,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        };
         try
         {
-            using var reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = false }).FromFile(path);
+            using var reader = CsvReader.FromFile(path, options);
             var rows = new List<Row>();
             List<string>? header = null;
-            foreach (var row in reader)
+            while (reader.Read())
             {
-                var line = header is null ? 1 : row.LineNumberFrom; // Sep 0.17.1 numbers the first row as line 2
-                var fields = new List<string>(row.ColCount);
-                for (var i = 0; i < row.ColCount; i++) fields.Add(row[i].ToString());
+                var line = (int)reader.LineNumber;
+                var fields = new List<string>(reader.FieldCount);
+                for (var i = 0; i < reader.FieldCount; i++) fields.Add(reader.GetString(i));
                 if (header is null)
                 {
                     header = fields;
@@ -71,17 +77,16 @@ public static class TableReader
                         throw new EmbedSweepsException($"{path}:{line}: the header names the column \"{repeated.Key}\" twice; each column needs its own name.");
                     continue;
                 }
-                if (fields is [""]) continue; // an empty line
                 if (fields.Count != header.Count)
                     throw new EmbedSweepsException($"{path}:{line}: has {fields.Count} field(s) but the header has {header.Count}" +
-                        (row.LineNumberToExcl - line > 1 ? $" (this row spans lines {line}–{row.LineNumberToExcl - 1}: is a quote left open?)." : "."));
+                        (fields.Any(f => f.Contains('\n')) ? " (a field of this row spans lines: is a quote left open?)." : "."));
                 rows.Add(new Row(line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second)));
             }
             return header is null ? throw new EmbedSweepsException($"{path}: empty; expected a header row naming the columns.") : rows;
         }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException && e is not EmbedSweepsException)
+        catch (CsvFormatException e)
         {
-            throw new EmbedSweepsException($"{path}: not a readable CSV file ({e.Message}).", e);
+            throw new EmbedSweepsException($"{path}: not a readable CSV file ({e.Message.Split('\n')[0]}).", e);
         }
     }
 

@@ -25,6 +25,14 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public void AQuoteInsideAnUnquotedFieldIsText()
+    {
+        var rows = TableReader.Read(Csv("a,b\n12\" pizza,x\ny,z\n"));
+
+        Assert.Equal(["12\" pizza", "y"], rows.Select(r => r.Fields["a"]));
+    }
+
+    [Fact]
     public void ARowWithTheWrongNumberOfFieldsNamesItsLine()
     {
         var path = Csv("a,b\n1,2\n3\n");
