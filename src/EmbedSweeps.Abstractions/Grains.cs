@@ -34,7 +34,7 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Starts trials while fewer than max_concurrent_trials run; also driven by a reminder.</summary>
     [Alias("Tick")] Task TickAsync();
     /// <summary>A trial ended with <paramref name="status"/>; <paramref name="objective"/> is its final (or last) value.</summary>
-    [Alias("TrialEnded"), OneWay] Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary);
+    [Alias("TrialEndedWithSummary"), OneWay] Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary);
 
     /// <summary>A trial's summary changed without it ending (an attempt started, it was retried, its model was removed).</summary>
     [Alias("TrialChanged"), OneWay] Task TrialChangedAsync(string trialId, TrialSummary summary);

@@ -22,8 +22,9 @@ public readonly partial record struct SweepName
 
     public static bool TryParse(string? name, out SweepName result)
     {
-        result = IsValid(name) ? new SweepName(name) : default;
-        return IsValid(name);
+        var valid = IsValid(name);
+        result = valid ? new SweepName(name!) : default;
+        return valid;
     }
 
     public override string ToString() => Value;

@@ -47,17 +47,17 @@ internal static class ParallelBatches
         {
             try
             {
-                // libtorch sets a thread's count lazily from the process-wide default at its first parallel
-                // operation: trigger that first, then set this thread's own count.
-                get_num_threads();
-                set_num_threads(perWorker);
-            }
-            finally
-            {
-                configured.Signal();
-            }
-            try
-            {
+                try
+                {
+                    // libtorch sets a thread's count lazily from the process-wide default at its first parallel
+                    // operation: trigger that first, then set this thread's own count.
+                    get_num_threads();
+                    set_num_threads(perWorker);
+                }
+                finally
+                {
+                    configured.Signal();
+                }
                 using var noGrad = no_grad();
                 for (var i = Interlocked.Increment(ref next); i < count && Volatile.Read(ref failure) is null; i = Interlocked.Increment(ref next))
                     runBatch(i);
@@ -76,7 +76,7 @@ internal static class ParallelBatches
         {
             // set_num_threads also changed the process-wide default; put it back as soon as every worker has its own.
             set_num_threads(threads);
-            foreach (var thread in started.Where(t => t.ThreadState != ThreadState.Unstarted)) thread.Join();
+            foreach (var thread in started.Where(t => (t.ThreadState & ThreadState.Unstarted) == 0)) thread.Join();
         }
         failure?.Throw();
     }

@@ -25,13 +25,18 @@ public sealed partial class ExperimentGrain
             {
                 if (await Trial(trial.TrialId).RemoveModelAsync($"not among the {keep} best trials (limits.keep_models: {keep})")
                     && !state.State.ModelsRemoved.Contains(trial.TrialId))
+                {
                     state.State.ModelsRemoved.Add(trial.TrialId);
+                    // Its summary now says "(deleted: …)": read it here rather than trust the one-way message to arrive.
+                    var removed = await Trial(trial.TrialId).GetAsync();
+                    Update(trial.TrialId, t => WithSummary(t, TrialSummary.Of(removed)));
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 logger.LogWarning("Sweep {Sweep}: the model of trial {Trial} was not removed ({Reason}); trying again after the next trial", Name, trial.TrialId, e.Message);
             }
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 }

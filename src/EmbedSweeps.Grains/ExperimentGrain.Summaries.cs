@@ -12,18 +12,27 @@ public sealed partial class ExperimentGrain
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var missing = state.State.Trials.Where(t => t.Summary is null && t.Status != TrialStatus.Pending).ToList();
+        // Ended trials only: a running one sends its summary when it ends, and the reminder refreshes it meanwhile.
+        var missing = state.State.Trials.Where(t => t.Summary is null && t.Status.IsFinal()).ToList();
         if (missing.Count > 0)
         {
-            var answers = await Task.WhenAll(missing.Select(async t =>
+            try
             {
-                try { return await Trial(t.TrialId).GetAsync(); }
-                catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
-            }));
-            foreach (var snapshot in answers.OfType<TrialSnapshot>())
-                Update(snapshot.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
-            logger.LogInformation("Sweep {Sweep}: summaries of {Count} trial(s) read from the trials", Name, answers.Count(a => a is not null));
-            await state.WriteStateAsync();
+                var answers = await Task.WhenAll(missing.Select(async t =>
+                {
+                    try { return await Trial(t.TrialId).GetAsync(); }
+                    catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
+                }));
+                foreach (var snapshot in answers.OfType<TrialSnapshot>())
+                    Update(snapshot.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
+                logger.LogInformation("Sweep {Sweep}: summaries of {Count} trial(s) read from the trials", Name, answers.Count(a => a is not null));
+                await SaveAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The leaderboard shows fewer metrics until the next activation; the sweep itself stays readable.
+                logger.LogWarning("Sweep {Sweep}: the trials' summaries were not read or stored ({Reason}); asking again at the next activation", Name, e.Message);
+            }
         }
         await base.OnActivateAsync(cancellationToken);
     }
@@ -32,7 +41,7 @@ public sealed partial class ExperimentGrain
     {
         if (!state.State.Trials.Any(t => t.TrialId == trialId && IsNewer(t, summary))) return;
         Update(trialId, t => WithSummary(t, summary));
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     private static bool IsNewer(ExperimentTrial trial, TrialSummary summary) => trial.Summary is null || trial.Summary.Revision < summary.Revision;

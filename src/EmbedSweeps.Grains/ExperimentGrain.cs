@@ -23,6 +23,9 @@ public sealed partial class ExperimentGrain(
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private const string ScheduleReminder = "schedule";
+    // The grain is reentrant (trials report while it schedules): one storage write at a time, each of the latest state,
+    // or two writes with the same etag collide (InconsistentStateException) and the grain loses its state in memory.
+    private readonly SemaphoreSlim writing = new(1, 1);
     private SweepDefinition? sweep;
     private bool ticking;
     private bool tickAgain;
@@ -57,7 +60,7 @@ public sealed partial class ExperimentGrain(
             SearchExhausted = false, // a changed file may hold a larger space
             Trials = [.. baselines, .. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
         };
-        await state.WriteStateAsync();
+        await SaveAsync();
         await GrainFactory.GetGrain<ISweepIndexGrain>("default").AddAsync(Name);
         await KeepBestModelsAsync(); // a changed file may have set or lowered limits.keep_models
         await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
@@ -77,10 +80,10 @@ public sealed partial class ExperimentGrain(
     {
         if (state.State.Status != ExperimentStatus.Running) return;
         state.State = state.State with { Status = ExperimentStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow };
-        await state.WriteStateAsync();
+        await SaveAsync();
         foreach (var trial in state.State.Trials.Where(t => !t.Status.IsFinal())) await Trial(trial.TrialId).CancelAsync();
         state.State = state.State with { Trials = state.State.Trials.Select(t => t.Status.IsFinal() ? t : t with { Status = TrialStatus.Cancelled }).ToList() };
-        await state.WriteStateAsync();
+        await SaveAsync();
         await UnregisterAsync();
     }
 
@@ -115,7 +118,7 @@ public sealed partial class ExperimentGrain(
         if (retried.Count == 0) return retried;
         logger.LogInformation("Sweep {Sweep}: retrying {Count} trial(s): {Trials}", Name, retried.Count, string.Join(", ", retried));
         state.State = state.State with { Status = ExperimentStatus.Running, FinishedAt = null };
-        await state.WriteStateAsync();
+        await SaveAsync();
         await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await TickAsync();
         return retried;
@@ -149,7 +152,7 @@ public sealed partial class ExperimentGrain(
             var next = state.State.Trials.FirstOrDefault(t => t.Status == TrialStatus.Pending) ?? await SuggestAsync(definition);
             if (next is null) break;
             Update(next.TrialId, t => t with { Status = TrialStatus.Running });
-            await state.WriteStateAsync();
+            await SaveAsync();
             bool started;
             try
             {
@@ -173,7 +176,7 @@ public sealed partial class ExperimentGrain(
             state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
             await UnregisterAsync();
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     // Bayes: one more trial from the TPE, with the running ones as constant liars; null when the budget is spent or the
@@ -213,8 +216,10 @@ public sealed partial class ExperimentGrain(
 
     public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary)
     {
+        // A late message about an earlier attempt (the trial was retried since) changes nothing.
+        if (state.State.Trials.Any(t => t.TrialId == trialId && t.Summary is { } kept && kept.Revision > summary.Revision)) return;
         Update(trialId, t => WithSummary(t, summary) with { Status = status, Objective = objective });
-        await state.WriteStateAsync();
+        await SaveAsync();
         await TickAsync(); // the next trial first: deletions can take a while
         if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
     }
@@ -226,7 +231,7 @@ public sealed partial class ExperimentGrain(
         if (definition is null || state.State.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
         state.State.Reports.RemoveAll(r => r.TrialId == trialId && r.Step == step); // a retried attempt replays steps
         state.State.Reports.Add(new ReportRecord(trialId, step, value));
-        await state.WriteStateAsync();
+        await SaveAsync();
         var reports = state.State.Reports.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList();
         return EarlyTerminationRules.For(definition).ShouldStop(trialId, reports);
     }
@@ -236,7 +241,8 @@ public sealed partial class ExperimentGrain(
         if (state.State.Status != ExperimentStatus.Running) { await UnregisterAsync(); return; }
         // Refresh statuses from the trials themselves: a notification may have been lost in a restart.
         // One trial unreachable (its silo died and is not yet declared dead) must not hold up the others.
-        foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running).ToList())
+        // And the summary of any trial whose summary disagrees with its status (a lost one-way message).
+        foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running || (t.Summary is { } s && s.Status != t.Status)).ToList())
         {
             TrialSnapshot snapshot;
             try { snapshot = await Trial(trial.TrialId).GetAsync(); }
@@ -297,6 +303,19 @@ public sealed partial class ExperimentGrain(
     private ITrialGrain Trial(string trialId) => GrainFactory.Trial(Name, trialId);
 
     private static string SettingsJson(TrialConfig trial) => TrialConfig.Canonical(trial.Settings);
+
+    private async Task SaveAsync()
+    {
+        await writing.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
 
     private async Task UnregisterAsync()
     {

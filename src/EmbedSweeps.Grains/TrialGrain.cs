@@ -20,7 +20,8 @@ public sealed class TrialGrain(
 
     private string Key => this.GetPrimaryKeyString();
     // A key that is not SWEEP/TRIAL_ID can be asked about (an empty snapshot) but never creates anything (CreateAsync).
-    private TrialKey? Parsed => TrialKey.TryParse(Key, out var key) ? key : null;
+    private TrialKey? Parsed => parsed ??= TrialKey.TryParse(Key, out var key) ? key : null;
+    private TrialKey? parsed;
     private string Sweep => Parsed?.Sweep.Value ?? "";
     private string TrialId => Parsed?.TrialId ?? Key;
 

@@ -3,6 +3,7 @@ using EmbedSweeps.Abstractions;
 namespace EmbedSweeps.Grains.Tests;
 
 /// <summary>Keys that try to leave their blob or row, and payloads too big to store, are refused — and nothing is stored.</summary>
+[Trait("Tier", "Cluster")] // an Orleans test cluster on Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class HostileInputTests(ClusterFixture fixture)
 {

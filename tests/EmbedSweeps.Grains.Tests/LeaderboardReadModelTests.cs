@@ -3,6 +3,7 @@ using EmbedSweeps.Abstractions;
 namespace EmbedSweeps.Grains.Tests;
 
 /// <summary>The experiment keeps each trial's summary, so the leaderboard needs no call to any trial.</summary>
+[Trait("Tier", "Cluster")] // an Orleans test cluster on Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class LeaderboardReadModelTests(ClusterFixture fixture)
 {

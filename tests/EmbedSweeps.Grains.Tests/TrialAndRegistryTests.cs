@@ -2,6 +2,7 @@ using EmbedSweeps.Abstractions;
 
 namespace EmbedSweeps.Grains.Tests;
 
+[Trait("Tier", "Cluster")] // an Orleans test cluster on Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
 public sealed class TrialAndRegistryTests(ClusterFixture fixture)
 {

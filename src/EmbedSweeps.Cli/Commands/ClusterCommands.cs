@@ -212,7 +212,8 @@ internal static class ClusterCommands
             if (metrics.Length == 1) throw new EmbedSweepsException("--pareto needs two or more metrics, separated by commas.");
             if (metrics.FirstOrDefault(m => !rows.Any(r => r.Metrics.ContainsKey(m))) is { } unknown)
                 throw new EmbedSweepsException($"--pareto: no trial of {snapshot.Name} has a metric {unknown}{Suggestions.DidYouMean(unknown, rows.SelectMany(r => r.Metrics.Keys).Distinct())}.");
-            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, metrics).Take(result.GetValue(top) ?? int.MaxValue)));
+            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, metrics).Where(r => r.Baseline)
+                .Concat(WithFront(rows, metrics).Where(r => !r.Baseline).Take(result.GetValue(top) ?? int.MaxValue)))); // --top K: K trials, as the table
             else LeaderboardTable.Print(snapshot, rows, result.GetValue(top), metrics);
             return CommandLine.Success;
         }));

@@ -20,7 +20,8 @@ internal sealed record LeaderboardJson(string Sweep, ExperimentStatus Status, st
 /// <summary>
 /// One leaderboard row. <c>gain</c> is the objective's improvement over the untrained base model (positive is
 /// better, whichever the goal); <c>gain_ci_low</c>/<c>gain_ci_high</c> its 95 % paired-bootstrap interval when the
-/// evaluation keeps its items; <c>on_pareto_front</c> is null unless Pareto metrics were asked for;
+/// evaluation keeps its items; <c>on_pareto_front</c> marks the front of <c>--pareto</c>'s metrics, else of the sweep's
+/// <c>report.pareto</c>, and is null when neither names any;
 /// <c>duration_seconds</c> is the last attempt's wall-clock time.
 /// </summary>
 internal sealed record LeaderboardRowJson(

@@ -27,7 +27,7 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
 
     public static ExperimentSummary Summarize(ExperimentSnapshot s)
     {
-        var baseModels = s.Trials.Select(t => EmbedSweeps.Abstractions.Leaderboard.Values(t.SettingsJson).GetValueOrDefault("base_model")).OfType<string>().Distinct().ToList();
+        var baseModels = s.Trials.Select(t => Leaderboard.Values(t.SettingsJson).GetValueOrDefault("base_model")).OfType<string>().Distinct().ToList();
         return new ExperimentSummary(s.Name, s.Status, s.Trials.Count(t => t.Status.IsFinal()), s.Count(TrialStatus.Running), s.Count(TrialStatus.Pending),
             s.Count(TrialStatus.Failed), s.Objective, s.BestValue, s.BestTrialId, baseModels, s.SubmittedAt, s.FinishedAt);
     }
@@ -45,7 +45,7 @@ public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, Web
         return snapshot.Status == ExperimentStatus.NotSubmitted ? null : snapshot;
     }
 
-    public static List<LeaderboardRow> Leaderboard(ExperimentSnapshot experiment) => EmbedSweeps.Abstractions.Leaderboard.Rank(experiment);
+    public static List<LeaderboardRow> Ranked(ExperimentSnapshot experiment) => Leaderboard.Rank(experiment);
 
     /// <summary>The sweep's parameter importance over its succeeded trials (top 10 %, as <c>sweep importance</c>).</summary>
     public Task<ParameterImportanceReport> ImportanceAsync(string sweep) => cluster.GetGrain<IExperimentGrain>(sweep).ImportanceAsync(0.1);
