@@ -104,19 +104,10 @@ public sealed class ProcessTrialRunner : ITrialRunner
                 logger.LogWarning(e, "Trial {Key}: no checkpoint could be fetched; attempt {Attempt} starts from the beginning", launch.Key, launch.Attempt);
             }
         }
-        var document = new JsonObject
-        {
-            ["trial_id"] = launch.TrialId,
-            ["attempt"] = launch.Attempt,
-            ["objective"] = launch.Objective,
-            ["output"] = model,
-            ["device"] = launch.Device,
-            ["gpu"] = gpu?.Device, // as a record: the worker sees it through CUDA_VISIBLE_DEVICES
-            ["resume"] = hasCheckpoint ? model : null,
-            ["settings"] = JsonNode.Parse(launch.SettingsJson),
-            ["exit_with_parent"] = true,
-        };
-        await File.WriteAllTextAsync(spec, document.ToJsonString());
+        var document = new WorkerSpec(launch.TrialId, launch.Objective, model, WorkerJson.Settings(launch.SettingsJson), launch.Attempt, launch.Device,
+            Gpu: gpu?.Device, // as a record: the worker sees it through CUDA_VISIBLE_DEVICES
+            Resume: hasCheckpoint ? model : null, ExitWithParent: true);
+        await File.WriteAllTextAsync(spec, WorkerJson.Write(document));
         return (spec, model);
     }
 
@@ -203,53 +194,45 @@ public sealed class ProcessTrialRunner : ITrialRunner
     /// <summary>Turns one worker line into grain calls; returns true for the final result.</summary>
     private async Task<bool> RelayAsync(ITrialGrain trial, TrialLaunch launch, string line, ArtifactUploads uploads)
     {
-        JsonObject? message;
-        try { message = JsonNode.Parse(line) as JsonObject; }
-        catch (JsonException) { return false; } // not ours: a library printing to stdout
-        if (message is null || message["attempt"]?.GetValue<int>() != launch.Attempt) return false;
-        var step = message["step"]?.GetValue<int>() ?? 0;
-        switch (message["event"]?.GetValue<string>())
+        var message = WorkerJson.TryRead(line); // null: not ours (a library printing to stdout)
+        if (message is null || message.Attempt != launch.Attempt) return false;
+        var step = message.Step;
+        switch (message)
         {
-            case "log":
-                MetricPoint[] logged = [new(step, "loss", message["loss"]!.GetValue<double>()), new(step, "lr", message["lr"]!.GetValue<double>())];
+            case WorkerLog log:
+                MetricPoint[] logged = [new(step, "loss", log.Loss), new(step, "lr", log.Lr)];
                 await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, logged), logger, $"{launch.Key}: report");
                 return false;
-            case "eval":
-                var points = Numbers(message["metrics"]).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
+            case WorkerEval eval:
+                var points = Finite(eval.Metrics).Select(m => new MetricPoint(step, m.Key, m.Value)).ToList();
                 // A NaN objective is a failed evaluation: the early-termination rule must see it (it stops the trial).
-                if (IsNaN(message["metrics"]?[launch.Objective])) points.Add(new MetricPoint(step, launch.Objective, double.NaN));
+                if (eval.Metrics.TryGetValue(launch.Objective, out var objective) && !double.IsFinite(objective))
+                    points.Add(new MetricPoint(step, launch.Objective, double.NaN));
                 await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, points), logger, $"{launch.Key}: report");
                 return false;
-            case "training":
+            case WorkerTraining training:
                 // The run's length, so progress can show an ETA (a point at step 0, not a curve).
-                if (message["total_steps"]?.GetValue<int>() is { } total)
-                    await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, [new MetricPoint(0, TrialProgress.TotalStepsMetric, total)]), logger, $"{launch.Key}: report");
+                await Patiently.CallAsync(() => trial.ReportAsync(launch.Attempt, [new MetricPoint(0, TrialProgress.TotalStepsMetric, training.TotalSteps)]), logger, $"{launch.Key}: report");
                 return false;
-            case "checkpoint":
-                if (message["path"]?.GetValue<string>() is { } checkpoint) uploads.Checkpoint(checkpoint);
+            case WorkerCheckpoint checkpoint:
+                uploads.Checkpoint(checkpoint.Path);
                 return false;
-            case "result":
-                var metrics = Numbers(message["metrics"]).ToDictionary(m => m.Key, m => m.Value);
-                var output = message["output"]?.GetValue<string>() ?? "";
-                var uri = output.Length > 0 ? await uploads.ModelAsync(output) : null;
-                await Patiently.CallAsync(() => trial.CompleteAsync(launch.Attempt, metrics, output, uri), logger, $"{launch.Key}: complete");
+            case WorkerResult result:
+                var metrics = Finite(result.Metrics).ToDictionary(m => m.Key, m => m.Value);
+                var uri = result.Output.Length > 0 ? await uploads.ModelAsync(result.Output) : null;
+                await Patiently.CallAsync(() => trial.CompleteAsync(launch.Attempt, metrics, result.Output, uri), logger, $"{launch.Key}: complete");
                 return true;
-            case "error":
-                var reason = message["message"]?.GetValue<string>() ?? "the worker reported an error";
-                await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, reason), logger, $"{launch.Key}: fail");
+            case WorkerError error:
+                await Patiently.CallAsync(() => trial.FailAsync(launch.Attempt, error.Message), logger, $"{launch.Key}: fail");
                 return true;
             default:
-                return false;
+                return false; // started: nothing to store
         }
     }
 
-    // Metrics that are numbers; "NaN" (a degenerate model's correlation) is left out.
-    private static IEnumerable<KeyValuePair<string, double>> Numbers(JsonNode? metrics) =>
-        (metrics as JsonObject ?? []).Where(m => m.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
-            .Select(m => new KeyValuePair<string, double>(m.Key, m.Value!.GetValue<double>()));
-
-    private static bool IsNaN(JsonNode? value) =>
-        value is JsonValue json && json.GetValueKind() == JsonValueKind.String && json.GetValue<string>() is "NaN" or "Infinity" or "-Infinity";
+    // Metrics that are numbers; NaN (a degenerate model's correlation) is left out.
+    private static IEnumerable<KeyValuePair<string, double>> Finite(IReadOnlyDictionary<string, double> metrics) =>
+        metrics.Where(m => double.IsFinite(m.Value));
 
     private static void Kill(Process process)
     {

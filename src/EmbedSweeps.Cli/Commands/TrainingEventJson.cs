@@ -1,16 +1,17 @@
+using EmbedSweeps.Abstractions;
 using EmbedSweeps.Embeddings.Training;
 
 namespace EmbedSweeps.Cli.Commands;
 
-/// <summary>The JSON-line form of trainer events, shared by <c>train --json-progress</c> and trial workers.</summary>
+/// <summary>The trainer's events as the worker contract's (<see cref="WorkerEvent"/>), for <c>train --json-progress</c> and trial workers.</summary>
 internal static class TrainingEventJson
 {
-    public static object Of(TrainingEvent update) => update switch
+    public static WorkerEvent Of(TrainingEvent update) => update switch
     {
-        TrainingStarted s => new { @event = "training", step = s.Step, total_steps = s.TotalSteps, examples = s.Examples, warmup_steps = s.WarmupSteps },
-        TrainingLog l => new { @event = "log", step = l.Step, total_steps = l.TotalSteps, epoch = Math.Round(l.Epoch, 4), loss = l.Loss, lr = l.LearningRate, grad_norm = l.GradNorm, samples_per_second = Math.Round(l.SamplesPerSecond, 2) },
-        EvaluationLog e => new { @event = "eval", step = e.Step, total_steps = e.TotalSteps, epoch = Math.Round(e.Epoch, 4), metrics = e.Metrics, primary_metric = e.PrimaryMetric, is_best = e.IsBest },
-        CheckpointLog c => new { @event = "checkpoint", step = c.Step, total_steps = c.TotalSteps, path = c.Path },
-        _ => new { @event = "unknown", step = update.Step },
+        TrainingStarted s => new WorkerTraining(s.TotalSteps, s.Examples, s.WarmupSteps) { Step = s.Step },
+        TrainingLog l => new WorkerLog(l.TotalSteps, Math.Round(l.Epoch, 4), l.Loss, l.LearningRate, l.GradNorm, Math.Round(l.SamplesPerSecond, 2)) { Step = l.Step },
+        EvaluationLog e => new WorkerEval(e.TotalSteps, Math.Round(e.Epoch, 4), e.Metrics, e.PrimaryMetric, e.IsBest) { Step = e.Step },
+        CheckpointLog c => new WorkerCheckpoint(c.TotalSteps, c.Path) { Step = c.Step },
+        _ => throw new ArgumentOutOfRangeException(nameof(update), update.GetType().Name, "a training event the worker contract has no line for"),
     };
 }

@@ -16,7 +16,7 @@ internal sealed class TrainingProgress(bool json)
 
     public void Report(TrainingEvent update)
     {
-        if (json) Console.WriteLine(JsonSerializer.Serialize(TrainingEventJson.Of(update)));
+        if (json) Console.WriteLine(EmbedSweeps.Abstractions.WorkerJson.Write(TrainingEventJson.Of(update)));
         switch (update)
         {
             case TrainingStarted started:

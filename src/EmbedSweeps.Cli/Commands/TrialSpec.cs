@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EmbedSweeps.Abstractions;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Evaluation;
 using EmbedSweeps.Embeddings.Training;
@@ -18,28 +19,22 @@ internal sealed record TrialSpec(
     string TrialId, int Attempt, string Objective, string Output, string Device, string? Resume,
     IReadOnlyDictionary<string, JsonElement> Settings, bool ExitWithParent = false)
 {
+    /// <summary>Reads the worker contract's spec (<see cref="WorkerSpec"/>); every way it can be wrong is one sentence naming the file.</summary>
     public static TrialSpec Load(string path)
     {
         if (!File.Exists(path)) throw new EmbedSweepsException($"{path}: no such trial spec.");
+        WorkerSpec spec;
         try
         {
-            var root = JsonFiles.ReadObject(path);
-            string Required(string key) => root[key]?.GetValue<string>() ?? throw new EmbedSweepsException($"{path}: \"{key}\" is required.");
-            var settings = root["settings"] as JsonObject ?? throw new EmbedSweepsException($"{path}: \"settings\" must be an object.");
-            return new TrialSpec(
-                Required("trial_id"),
-                root["attempt"]?.GetValue<int>() ?? 1,
-                Required("objective"),
-                Required("output"),
-                root["device"]?.GetValue<string>() ?? "auto",
-                root["resume"]?.GetValue<string>(),
-                settings.ToDictionary(p => p.Key, p => JsonSerializer.Deserialize<JsonElement>(p.Value!.ToJsonString())),
-                root["exit_with_parent"]?.GetValue<bool>() ?? false);
+            spec = WorkerJson.ReadSpec(File.ReadAllText(path));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (JsonException e)
         {
             throw new EmbedSweepsException($"{path}: not a valid trial spec ({e.Message}).", e);
         }
+        if (spec.Version > WorkerSpec.CurrentVersion)
+            throw new EmbedSweepsException($"{path}: a trial spec of version {spec.Version}, but this worker reads version {WorkerSpec.CurrentVersion}; the silo runs a newer EmbedSweeps than this worker.");
+        return new TrialSpec(spec.TrialId, spec.Attempt, spec.Objective, spec.Output, spec.Device, spec.Resume, spec.Settings, spec.ExitWithParent);
     }
 
     /// <summary>

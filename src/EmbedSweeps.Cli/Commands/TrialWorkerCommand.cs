@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using EmbedSweeps.Abstractions;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Evaluation;
 using EmbedSweeps.Embeddings.Training;
@@ -30,7 +31,7 @@ internal static class TrialWorkerCommand
             }
             catch (EmbedSweepsException e)
             {
-                Emit(trial, new { @event = "error", message = e.Message });
+                Emit(trial, new WorkerError(e.Message));
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return CommandLine.BadInput;
             }
@@ -59,7 +60,7 @@ internal static class TrialWorkerCommand
         foreach (var request in trial.Evaluations)
             if (request.Dims?.FirstOrDefault(d => d > encoder.FullDimension) is { } tooWide and > 0)
                 throw new EmbedSweepsException($"evaluation {EvaluationTasks.MetricPrefix(request)}: dims {tooWide} is wider than {config.Model}'s {encoder.FullDimension}-value embeddings.");
-        Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), examples = examples.Count });
+        Emit(trial, new WorkerStarted(encoder.Device.type.ToString().ToLowerInvariant(), Examples: examples.Count));
         var trainer = new Trainer(config, encoder, setup.Loss, examples, primary, trial.Output, update => Emit(trial, TrainingEventJson.Of(update)));
         var outcome = trainer.Train(trial.Resume, cancellationToken);
 
@@ -75,8 +76,10 @@ internal static class TrialWorkerCommand
         }
         foreach (var (name, value) in ObjectiveConfidence.Of(trial.Objective, objectiveEvaluation, primary, config.Model, encoder.Device))
             metrics[name] = value;
-        Emit(trial, new { @event = "result", steps = outcome.Steps, best_step = outcome.BestStep, objective = trial.Objective,
-            objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, output = trial.Output });
+        Emit(trial, new WorkerResult(outcome.Steps, outcome.BestStep, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, trial.Output)
+        {
+            Step = outcome.Steps,
+        });
         return CommandLine.Success;
     }
 
@@ -100,27 +103,16 @@ internal static class TrialWorkerCommand
     {
         var config = trial.ToTrainingConfig();
         using var encoder = CommonOptions.LoadEncoder(config.Model, trial.Device);
-        Emit(trial, new { @event = "started", device = encoder.Device.type.ToString().ToLowerInvariant(), baseline = true });
+        Emit(trial, new WorkerStarted(encoder.Device.type.ToString().ToLowerInvariant(), Baseline: true));
         var metrics = new Dictionary<string, double>();
         foreach (var evaluator in trial.Evaluations.Select(Tasks.Create))
             foreach (var (name, value) in evaluator.Evaluate(encoder).Prefixed) metrics[name] = value;
-        Emit(trial, new { @event = "result", steps = 0, objective = trial.Objective, objective_value = metrics.GetValueOrDefault(trial.Objective, double.NaN),
-            metrics, output = Runtime.Models.Resolve(config.Model) });
+        Emit(trial, new WorkerResult(0, null, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, Runtime.Models.Resolve(config.Model)));
         return CommandLine.Success;
     }
 
-    // A metric can be NaN (a constant model has no correlation): written as "NaN", not a crash.
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
-    // One JSON object per line, tagged so a runner can reject lines from a stale attempt.
-    private static void Emit(TrialSpec? trial, object payload)
-    {
-        var node = JsonSerializer.SerializeToNode(payload, Json)!.AsObject();
-        if (trial is not null)
-        {
-            node["trial_id"] = trial.TrialId;
-            node["attempt"] = trial.Attempt;
-        }
-        Console.WriteLine(node.ToJsonString());
-    }
+    // One line of the worker contract, tagged so a runner can reject lines from a stale attempt (a metric that is not
+    // a number, as a constant model's correlation, is written "NaN").
+    private static void Emit(TrialSpec? trial, WorkerEvent message) =>
+        Console.WriteLine(WorkerJson.Write(trial is null ? message : message with { TrialId = trial.TrialId, Attempt = trial.Attempt }));
 }
