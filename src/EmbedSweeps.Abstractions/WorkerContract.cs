@@ -58,7 +58,8 @@ public sealed record WorkerEval(int TotalSteps, double Epoch, IReadOnlyDictionar
 public sealed record WorkerCheckpoint(int TotalSteps, string Path) : WorkerEvent;
 
 /// <summary>The trial ran: every final metric, the objective's value, and where the model is.</summary>
-public sealed record WorkerResult(int Steps, int? BestStep, string Objective, double ObjectiveValue, IReadOnlyDictionary<string, double> Metrics, string Output) : WorkerEvent;
+/// (A value that may be absent has a default: absent values are left out of the line, and the reader requires the rest.)
+public sealed record WorkerResult(int Steps, string Objective, double ObjectiveValue, IReadOnlyDictionary<string, double> Metrics, string Output, int? BestStep = null) : WorkerEvent;
 
 /// <summary>The trial could not run; <see cref="Message"/> says why in one sentence.</summary>
 public sealed record WorkerError(string Message) : WorkerEvent;

@@ -30,8 +30,8 @@ public sealed class WorkerContractTests
     [Fact]
     public void MetricsThatAreNotNumbersTravelAsNaN()
     {
-        var result = new WorkerResult(100, 80, "stsb_validation_spearman_cosine", double.NaN,
-            new Dictionary<string, double> { ["stsb_validation_spearman_cosine"] = double.NaN, ["banking77_accuracy"] = 0.8 }, "/out") { Attempt = 1 };
+        var result = new WorkerResult(100, "stsb_validation_spearman_cosine", double.NaN,
+            new Dictionary<string, double> { ["stsb_validation_spearman_cosine"] = double.NaN, ["banking77_accuracy"] = 0.8 }, "/out", BestStep: 80) { Attempt = 1 };
 
         var line = WorkerJson.Write(result);
         var back = Assert.IsType<WorkerResult>(WorkerJson.TryRead(line));
@@ -40,6 +40,8 @@ public sealed class WorkerContractTests
         Assert.True(double.IsNaN(back.Metrics["stsb_validation_spearman_cosine"]));
         Assert.Equal(0.8, back.Metrics["banking77_accuracy"]);
         Assert.Equal(80, back.BestStep);
+        var baseline = WorkerJson.TryRead(WorkerJson.Write(result with { BestStep = null }));
+        Assert.Null(Assert.IsType<WorkerResult>(baseline).BestStep); // left out of the line, and still read
     }
 
     [Theory]

@@ -76,7 +76,7 @@ internal static class TrialWorkerCommand
         }
         foreach (var (name, value) in ObjectiveConfidence.Of(trial.Objective, objectiveEvaluation, primary, config.Model, encoder.Device))
             metrics[name] = value;
-        Emit(trial, new WorkerResult(outcome.Steps, outcome.BestStep, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, trial.Output)
+        Emit(trial, new WorkerResult(outcome.Steps, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, trial.Output, outcome.BestStep)
         {
             Step = outcome.Steps,
         });
@@ -107,7 +107,7 @@ internal static class TrialWorkerCommand
         var metrics = new Dictionary<string, double>();
         foreach (var evaluator in trial.Evaluations.Select(Tasks.Create))
             foreach (var (name, value) in evaluator.Evaluate(encoder).Prefixed) metrics[name] = value;
-        Emit(trial, new WorkerResult(0, null, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, Runtime.Models.Resolve(config.Model)));
+        Emit(trial, new WorkerResult(0, trial.Objective, metrics.GetValueOrDefault(trial.Objective, double.NaN), metrics, Runtime.Models.Resolve(config.Model)));
         return CommandLine.Success;
     }
 
