@@ -18,10 +18,15 @@ public sealed record ExperimentSummary(
 /// </summary>
 public sealed class ClusterReader(IClusterClient cluster, AdminAccess admin, WebAudit audit, ClientOrigin origin)
 {
+    // The sweeps this page last read (one reader per browser tab): a refresh transfers only those that changed.
+    private readonly Dictionary<string, ExperimentSnapshot> known = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<ExperimentSummary>> ExperimentsAsync()
     {
         var names = await cluster.GetGrain<ISweepIndexGrain>("default").ListAsync();
-        var snapshots = await Task.WhenAll(names.Select(n => cluster.GetGrain<IExperimentGrain>(n).GetAsync()));
+        var snapshots = await Task.WhenAll(names.Select(async n =>
+            await cluster.GetGrain<IExperimentGrain>(n).GetIfChangedAsync(known.GetValueOrDefault(n)?.Version) ?? known[n]));
+        foreach (var snapshot in snapshots) known[snapshot.Name] = snapshot;
         return snapshots.Select(Summarize).OrderByDescending(s => s.SubmittedAt).ToList();
     }
 
