@@ -57,8 +57,10 @@ public sealed record WorkerEval(int TotalSteps, double Epoch, IReadOnlyDictionar
 /// <summary>A checkpoint folder was written (the runner uploads it, so another silo can resume).</summary>
 public sealed record WorkerCheckpoint(int TotalSteps, string Path) : WorkerEvent;
 
-/// <summary>The trial ran: every final metric, the objective's value, and where the model is.</summary>
-/// (A value that may be absent has a default: absent values are left out of the line, and the reader requires the rest.)
+/// <summary>
+/// The trial ran: every final metric, the objective's value, and where the model is. <see cref="BestStep"/> may be
+/// absent (a baseline has none), so it has a default: absent values are left out of the line, the rest are required.
+/// </summary>
 public sealed record WorkerResult(int Steps, string Objective, double ObjectiveValue, IReadOnlyDictionary<string, double> Metrics, string Output, int? BestStep = null) : WorkerEvent;
 
 /// <summary>The trial could not run; <see cref="Message"/> says why in one sentence.</summary>

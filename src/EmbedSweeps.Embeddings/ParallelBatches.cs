@@ -7,10 +7,10 @@ namespace EmbedSweeps.Embeddings;
 /// Runs independent inference batches side by side on the CPU: instead of one batch at a time with every thread
 /// inside each operation (libtorch's intra-op parallelism), W worker threads each run whole batches with
 /// threads/W intra-op threads. Small encoder GEMMs ([32·L, 384] × [384, 1536]) and the many small operations
-/// between them scale poorly across threads; whole batches side by side do not share anything. Measured with
-/// <c>embedsweeps bench encode</c> on STS-B validation (all-MiniLM-L6-v2, 2 cores): 1.18–1.27× the throughput of
-/// one batch at a time. Results equal the sequential path's within float rounding (a GEMM's summation order
-/// depends on its thread count), and are the same run after run.
+/// between them scale poorly across threads; whole batches side by side do not share anything. On 2 cores this took
+/// <c>bench/compare_encode.sh</c> (STS-B validation, all-MiniLM-L6-v2) from 1.07–1.24× to 1.58× of PyTorch. Results
+/// equal the sequential path's within float rounding (a GEMM's summation order depends on its thread count), and are
+/// the same run after run.
 /// </summary>
 /// <remarks>
 /// A libtorch thread count belongs to a thread (OpenMP's and MKL's settings), but setting one also changes the

@@ -5,18 +5,7 @@ namespace EmbedSweeps.Sweeps.Tests;
 
 public sealed class TreeParzenEstimatorTests
 {
-    private static readonly SweepDefinition Sweep = Sweeps.Parse("""
-        name: b
-        method: bayes
-        seed: 11
-        objective: { metric: stsb_validation_spearman_cosine }
-        parameters:
-          base_model: m
-          loss: [cosine, cosent]
-          learning_rate: { distribution: log_uniform, min: 1.0e-6, max: 1.0e-2 }
-        data: { train: stsb }
-        limits: { max_trials: 40 }
-        """);
+    private static readonly SweepDefinition Sweep = Sweeps.Parse(SweepYaml(seed: 11));
 
     // A synthetic objective with its optimum at learning_rate = 3e-5 and loss = cosent.
     private static double Objective(TrialConfig trial) =>

@@ -7,11 +7,15 @@ namespace EmbedSweeps.Cli.Cluster;
 internal static class LeaderboardTable
 {
     /// <param name="pareto">Metrics whose Pareto front to mark (report.pareto or --pareto); empty for none.</param>
+    /// <summary>The baselines and the best <paramref name="top"/> trials (all of them when null), in rank order.</summary>
+    public static List<LeaderboardRow> Top(IReadOnlyList<LeaderboardRow> rows, int? top) =>
+        rows.Where(r => r.Baseline).Concat(rows.Where(r => !r.Baseline).Take(top ?? int.MaxValue)).ToList();
+
     public static void Print(ExperimentSnapshot experiment, IReadOnlyList<LeaderboardRow> rows, int? top, IReadOnlyList<string>? pareto = null)
     {
         pareto ??= [];
         var front = OnFront(rows, pareto);
-        var shown = rows.Where(r => r.Baseline).Concat(rows.Where(r => !r.Baseline).Take(top ?? int.MaxValue)).ToList();
+        var shown = Top(rows, top);
         var searchedRows = rows.Where(r => !r.Baseline).ToList();
         var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
         // The headline metrics; --json has all of them.

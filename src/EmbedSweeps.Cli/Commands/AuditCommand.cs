@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Client;
-using EmbedSweeps.Silo;
 using EmbedSweeps.Cli.Output;
 
 namespace EmbedSweeps.Cli.Commands;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Text.Json;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Embeddings;

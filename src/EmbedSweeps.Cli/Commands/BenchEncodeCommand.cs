@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Cli.Output;
 

@@ -55,7 +55,7 @@ internal static class ClusterCommands
             var searched = snapshot.Trials.Count(t => !t.Baseline);
             if (snapshot.Status == ExperimentStatus.Completed && definition.Method == SearchMethod.Bayes && searched < definition.Limits.MaxTrials)
                 Console.Error.WriteLine($"the search space is spent: all {searched} configurations were tried (max_trials is {definition.Limits.MaxTrials}).");
-            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, definition.Pareto)));
+            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, rows)); // report.pareto's front is marked by the experiment
             else LeaderboardTable.Print(snapshot, rows, null, definition.Pareto);
             return snapshot.Status == ExperimentStatus.Completed ? CommandLine.Success : CommandLine.InternalError;
         }));
@@ -122,11 +122,11 @@ internal static class ClusterCommands
     }
 
     // Rows with OnParetoFront set when Pareto metrics are given (JSON output).
-    private static IEnumerable<LeaderboardRow> WithFront(IReadOnlyList<LeaderboardRow> rows, IReadOnlyList<string> pareto)
+    private static List<LeaderboardRow> WithFront(List<LeaderboardRow> rows, IReadOnlyList<string> pareto)
     {
         if (pareto.Count == 0) return rows;
         var front = LeaderboardTable.OnFront(rows, pareto);
-        return rows.Select(r => r with { OnParetoFront = !r.Baseline && front.Contains(r.TrialId) });
+        return rows.Select(r => r with { OnParetoFront = !r.Baseline && front.Contains(r.TrialId) }).ToList();
     }
 
     // A baseline only evaluates; a trial past its last step is in its final evaluation (a minute or more on a CPU),
@@ -212,8 +212,7 @@ internal static class ClusterCommands
             if (metrics.Length == 1) throw new EmbedSweepsException("--pareto needs two or more metrics, separated by commas.");
             if (metrics.FirstOrDefault(m => !rows.Any(r => r.Metrics.ContainsKey(m))) is { } unknown)
                 throw new EmbedSweepsException($"--pareto: no trial of {snapshot.Name} has a metric {unknown}{Suggestions.DidYouMean(unknown, rows.SelectMany(r => r.Metrics.Keys).Distinct())}.");
-            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, WithFront(rows, metrics).Where(r => r.Baseline)
-                .Concat(WithFront(rows, metrics).Where(r => !r.Baseline).Take(result.GetValue(top) ?? int.MaxValue)))); // --top K: K trials, as the table
+            if (result.GetValue(json)) JsonOutput.Print(LeaderboardJson.Of(snapshot, LeaderboardTable.Top(WithFront(rows, metrics), result.GetValue(top))));
             else LeaderboardTable.Print(snapshot, rows, result.GetValue(top), metrics);
             return CommandLine.Success;
         }));

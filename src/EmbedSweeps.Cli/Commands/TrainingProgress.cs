@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using EmbedSweeps.Embeddings.Training;
 
 namespace EmbedSweeps.Cli.Commands;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Evaluation;
