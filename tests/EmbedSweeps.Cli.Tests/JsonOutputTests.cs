@@ -10,7 +10,7 @@ public sealed class JsonOutputTests
     private static readonly ExperimentSnapshot Sweep = new("demo", ExperimentStatus.Running, "stsb_validation_spearman_cosine", true,
     [
         new ExperimentTrial("t-base", TrialStatus.Succeeded, """{"base_model":"m","loss":null}""", 0.82, "{}", Baseline: true),
-        new ExperimentTrial("t-1", TrialStatus.Succeeded, """{"base_model":"m","batch_size":16,"learning_rate":2e-05,"loss":"mnrl"}""", 0.83, """{"learning_rate":2e-05}"""),
+        new ExperimentTrial("t-1", TrialStatus.Succeeded, """{"base_model":"m","batch_size":16,"evaluation":"[{\"task\":\"stsb\"}]","learning_rate":2e-05,"loss":"mnrl"}""", 0.83, """{"learning_rate":2e-05}"""),
         new ExperimentTrial("t-2", TrialStatus.Failed, """{"base_model":"m","batch_size":16,"learning_rate":5e-05,"loss":"mnrl"}""", null, """{"learning_rate":5e-05}"""),
     ], "t-1", 0.83, DateTimeOffset.Parse("2026-11-30T03:00:00Z"), null);
 
@@ -30,6 +30,7 @@ public sealed class JsonOutputTests
         Assert.Equal(16, trial.GetProperty("settings").GetProperty("batch_size").GetInt32());
         Assert.Equal(2e-05, trial.GetProperty("settings").GetProperty("learning_rate").GetDouble());
         Assert.Equal(2e-05, trial.GetProperty("parameters").GetProperty("learning_rate").GetDouble());
+        Assert.Equal("stsb", trial.GetProperty("settings").GetProperty("evaluation")[0].GetProperty("task").GetString()); // never JSON in a string
         Assert.DoesNotContain(root.EnumerateObject(), p => char.IsUpper(p.Name[0]));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace EmbedSweeps.Cli.Output;
@@ -30,10 +31,28 @@ internal static class JsonOutput
     /// <summary>An enum value as this convention writes it (<c>TrialStatus.Succeeded</c> → <c>succeeded</c>).</summary>
     public static string Word<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    /// <summary>A JSON object held as text (a trial's settings or parameters) as a JSON value of the output.</summary>
+    /// <summary>
+    /// A JSON object held as text (a trial's settings or parameters) as a JSON value of the output. A value stored as
+    /// JSON text inside a string (the <c>evaluation</c> setting's list of evaluations) is written as that JSON.
+    /// </summary>
     public static JsonElement Object(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
+        var root = JsonNode.Parse(json)!.AsObject();
+        foreach (var (key, value) in root.ToList())
+            if (value is JsonValue text && text.TryGetValue<string>(out var s) && s.TrimStart() is ['[' or '{', ..] && TryParse(s) is { } nested)
+                root[key] = nested;
+        return JsonSerializer.SerializeToElement(root);
+    }
+
+    private static JsonNode? TryParse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null; // text that only looks like JSON stays text
+        }
     }
 }
