@@ -64,6 +64,12 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("GetTrial")] Task<TrialSnapshot> GetAsync();
 
     /// <summary>
+    /// The objective's intermediate values (finite ones, by step) of the attempts early termination judges: every attempt
+    /// since the trial was last retried by a user. The experiment reads them after it restarts, as it keeps them in memory only.
+    /// </summary>
+    [Alias("ObjectiveValues")] Task<IReadOnlyList<MetricPoint>> ObjectiveValuesAsync();
+
+    /// <summary>
     /// Deletes a succeeded trial's model (artifact store and this trainer's disk) and records why; its metrics stay. False when
     /// there is nothing to remove or it must stay: not succeeded, removed already, or pinned by a promotion.
     /// </summary>

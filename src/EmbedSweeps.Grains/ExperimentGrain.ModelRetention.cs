@@ -23,13 +23,12 @@ public sealed partial class ExperimentGrain
         {
             try
             {
-                if (await Trial(trial.TrialId).RemoveModelAsync($"not among the {keep} best trials (limits.keep_models: {keep})")
-                    && !state.State.ModelsRemoved.Contains(trial.TrialId))
+                if (await Trial(trial.TrialId).RemoveModelAsync($"not among the {keep} best trials (limits.keep_models: {keep})"))
                 {
-                    state.State.ModelsRemoved.Add(trial.TrialId);
                     // Its summary now says "(deleted: …)": read it here rather than trust the one-way message to arrive.
                     var removed = await Trial(trial.TrialId).GetAsync();
-                    Update(trial.TrialId, t => WithSummary(t, TrialSummary.Of(removed)));
+                    await ChangeAsync(s => s.ModelsRemoved.Contains(trial.TrialId) ? s
+                        : WithTrial(s, trial.TrialId, t => WithSummary(t, TrialSummary.Of(removed))) with { ModelsRemoved = [.. s.ModelsRemoved, trial.TrialId] });
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -37,6 +36,5 @@ public sealed partial class ExperimentGrain
                 logger.LogWarning("Sweep {Sweep}: the model of trial {Trial} was not removed ({Reason}); trying again after the next trial", Name, trial.TrialId, e.Message);
             }
         }
-        await SaveAsync();
     }
 }

@@ -24,13 +24,13 @@ public sealed partial class ExperimentGrain
         if (trial is null)
         {
             logger.LogInformation("Sweep {Sweep}: the search space holds no configuration not yet tried; {Count} trials in all", Name, Searched);
-            state.State = state.State with { SearchExhausted = true };
+            await ChangeAsync(s => s with { SearchExhausted = true });
             return null;
         }
         if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null; // cannot happen (tried ids are excluded); the reminder asks again
         await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Resources.TrialsPerGpu, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
-        state.State = state.State with { Trials = [.. state.State.Trials, entry] };
+        await ChangeAsync(s => s with { Trials = [.. s.Trials, entry] });
         return entry;
     }
 
@@ -40,7 +40,7 @@ public sealed partial class ExperimentGrain
     {
         var config = TrialConfigs.FromParametersJson(trial.ParametersJson, definition);
         if (trial.Status == TrialStatus.Succeeded) return trial.Objective is { } value ? new Observation(config, value) : null;
-        var last = state.State.Reports.Where(r => r.TrialId == trial.TrialId).MaxBy(r => r.Step);
+        var last = reports.GetValueOrDefault(trial.TrialId)?.MaxBy(r => r.Step);
         return last is not null ? new Observation(config, last.Value, last.Step) : trial.Objective is { } objective ? new Observation(config, objective, 0) : null;
     }
 }

@@ -23,10 +23,8 @@ public sealed partial class ExperimentGrain
                     try { return await Trial(t.TrialId).GetAsync(); }
                     catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
                 }));
-                foreach (var snapshot in answers.OfType<TrialSnapshot>())
-                    Update(snapshot.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
+                await ChangeAsync(s => answers.OfType<TrialSnapshot>().Aggregate(s, (each, snapshot) => WithTrial(each, snapshot.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)))));
                 logger.LogInformation("Sweep {Sweep}: summaries of {Count} trial(s) read from the trials", Name, answers.Count(a => a is not null));
-                await SaveAsync();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -34,14 +32,14 @@ public sealed partial class ExperimentGrain
                 logger.LogWarning("Sweep {Sweep}: the trials' summaries were not read or stored ({Reason}); asking again at the next activation", Name, e.Message);
             }
         }
+        if (state.State.Status == ExperimentStatus.Running) await RecallReportsAsync();
         await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task TrialChangedAsync(string trialId, TrialSummary summary)
     {
         if (!state.State.Trials.Any(t => t.TrialId == trialId && IsNewer(t, summary))) return;
-        Update(trialId, t => WithSummary(t, summary));
-        await SaveAsync();
+        await ChangeAsync(s => WithTrial(s, trialId, t => WithSummary(t, summary)));
     }
 
     private static bool IsNewer(ExperimentTrial trial, TrialSummary summary) => trial.Summary is null || trial.Summary.Revision < summary.Revision;

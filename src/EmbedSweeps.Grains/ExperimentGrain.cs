@@ -7,6 +7,7 @@ using EmbedSweeps.Sweeps.Reports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace EmbedSweeps.Grains;
 
@@ -54,13 +55,12 @@ public sealed partial class ExperimentGrain(
             await Trial(baseline.TrialId).CreateAsync(baseline.SettingsJson, parsed.Objective.Metric, parsed.Resources.Device, parsed.Resources.TrialsPerGpu, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
         foreach (var trial in added)
             await Trial(trial.Id).CreateAsync(SettingsJson(trial), parsed.Objective.Metric, parsed.Resources.Device, parsed.Resources.TrialsPerGpu, parsed.Limits.TrialTimeout, parsed.Limits.MaxFailures);
-        state.State = state.State with
+        await ChangeAsync(s => s with
         {
-            Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = state.State.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
+            Yaml = yaml, FileName = fileName, Status = ExperimentStatus.Running, SubmittedAt = s.SubmittedAt ?? DateTimeOffset.UtcNow, FinishedAt = null,
             SearchExhausted = false, // a changed file may hold a larger space
-            Trials = [.. baselines, .. state.State.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
-        };
-        await SaveAsync();
+            Trials = [.. baselines, .. s.Trials, .. added.Select(t => new ExperimentTrial(t.Id, TrialStatus.Pending, SettingsJson(t), null, TrialConfig.Canonical(t.Parameters)))],
+        });
         await GrainFactory.GetGrain<ISweepIndexGrain>("default").AddAsync(Name);
         await KeepBestModelsAsync(); // a changed file may have set or lowered limits.keep_models
         await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
@@ -79,11 +79,9 @@ public sealed partial class ExperimentGrain(
     public async Task CancelAsync()
     {
         if (state.State.Status != ExperimentStatus.Running) return;
-        state.State = state.State with { Status = ExperimentStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow };
-        await SaveAsync();
-        foreach (var trial in state.State.Trials.Where(t => !t.Status.IsFinal())) await Trial(trial.TrialId).CancelAsync();
-        state.State = state.State with { Trials = state.State.Trials.Select(t => t.Status.IsFinal() ? t : t with { Status = TrialStatus.Cancelled }).ToList() };
-        await SaveAsync();
+        await ChangeAsync(s => s with { Status = ExperimentStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow });
+        foreach (var trial in state.State.Trials.Where(t => !t.Status.IsFinal()).ToList()) await Trial(trial.TrialId).CancelAsync();
+        await ChangeAsync(s => s with { Trials = s.Trials.Select(t => t.Status.IsFinal() ? t : t with { Status = TrialStatus.Cancelled }).ToList() });
         await UnregisterAsync();
     }
 
@@ -110,15 +108,14 @@ public sealed partial class ExperimentGrain(
         foreach (var trial in chosen)
             if (await Trial(trial.TrialId).RetryAsync())
             {
-                Update(trial.TrialId, t => t with { Status = TrialStatus.Pending, Objective = null });
                 // Its earlier intermediate values go: the early-termination rule judges the new attempt afresh.
-                state.State.Reports.RemoveAll(r => r.TrialId == trial.TrialId);
+                reports.Remove(trial.TrialId);
                 retried.Add(trial.TrialId);
             }
         if (retried.Count == 0) return retried;
         logger.LogInformation("Sweep {Sweep}: retrying {Count} trial(s): {Trials}", Name, retried.Count, string.Join(", ", retried));
-        state.State = state.State with { Status = ExperimentStatus.Running, FinishedAt = null };
-        await SaveAsync();
+        await ChangeAsync(s => retried.Aggregate(s, (each, id) => WithTrial(each, id, t => t with { Status = TrialStatus.Pending, Objective = null }))
+            with { Status = ExperimentStatus.Running, FinishedAt = null });
         await this.RegisterOrUpdateReminder(ScheduleReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
         await TickAsync();
         return retried;
@@ -151,8 +148,7 @@ public sealed partial class ExperimentGrain(
         {
             var next = state.State.Trials.FirstOrDefault(t => t.Status == TrialStatus.Pending) ?? await SuggestAsync(definition);
             if (next is null) break;
-            Update(next.TrialId, t => t with { Status = TrialStatus.Running });
-            await SaveAsync();
+            await ChangeAsync(s => WithTrial(s, next.TrialId, t => t with { Status = TrialStatus.Running }));
             bool started;
             try
             {
@@ -161,44 +157,30 @@ public sealed partial class ExperimentGrain(
             catch (NoTrainerException)
             {
                 // No trainer silo in the cluster yet: the reminder tries again.
-                Update(next.TrialId, t => t with { Status = TrialStatus.Pending });
+                await ChangeAsync(s => WithTrial(s, next.TrialId, t => t with { Status = TrialStatus.Pending }));
                 break;
             }
             if (!started)
             {
                 var snapshot = await Trial(next.TrialId).GetAsync();
-                Update(next.TrialId, t => t with { Status = snapshot.Status });
+                await ChangeAsync(s => WithTrial(s, next.TrialId, t => t with { Status = snapshot.Status }));
             }
         }
         if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted))
         {
             await KeepBestModelsAsync(); // a completed sweep has its limit applied: whoever sees "completed" sees the kept set
-            state.State = state.State with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow };
+            await ChangeAsync(s => s with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow });
             await UnregisterAsync();
         }
-        await SaveAsync();
     }
 
     public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary)
     {
         // A late message about an earlier attempt (the trial was retried since) changes nothing.
         if (state.State.Trials.Any(t => t.TrialId == trialId && t.Summary is { } kept && kept.Revision > summary.Revision)) return;
-        Update(trialId, t => WithSummary(t, summary) with { Status = status, Objective = objective });
-        await SaveAsync();
+        await ChangeAsync(s => WithTrial(s, trialId, t => WithSummary(t, summary) with { Status = status, Objective = objective }));
         await TickAsync(); // the next trial first: deletions can take a while
         if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
-    }
-
-    public async Task<bool> ReportMetricAsync(string trialId, int step, double value)
-    {
-        var definition = Definition();
-        // Baselines are not trained, so they are not competitors for early termination.
-        if (definition is null || state.State.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
-        state.State.Reports.RemoveAll(r => r.TrialId == trialId && r.Step == step); // a retried attempt replays steps
-        state.State.Reports.Add(new ReportRecord(trialId, step, value));
-        await SaveAsync();
-        var reports = state.State.Reports.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList();
-        return EarlyTerminationRules.For(definition).ShouldStop(trialId, reports);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -207,22 +189,24 @@ public sealed partial class ExperimentGrain(
         // Refresh statuses from the trials themselves: a notification may have been lost in a restart.
         // One trial unreachable (its silo died and is not yet declared dead) must not hold up the others.
         // And the summary of any trial whose summary disagrees with its status (a lost one-way message).
+        var answers = new List<TrialSnapshot>();
         foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running || (t.Summary is { } s && s.Status != t.Status)).ToList())
         {
-            TrialSnapshot snapshot;
-            try { snapshot = await Trial(trial.TrialId).GetAsync(); }
+            try { answers.Add(await Trial(trial.TrialId).GetAsync()); }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
                 logger.LogWarning("Sweep {Sweep}: trial {Trial} did not answer ({Reason}); asking again at the next reminder", Name, trial.TrialId, e.Message);
-                continue;
             }
-            Update(trial.TrialId, t => WithSummary(t, TrialSummary.Of(snapshot)));
-            if (snapshot.Status != TrialStatus.Running)
-                Update(trial.TrialId, t => t with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : t.Objective });
         }
+        if (answers.Count > 0)
+            await ChangeAsync(s => answers.Aggregate(s, (each, snapshot) => WithTrial(each, snapshot.TrialId, t => Refreshed(WithSummary(t, TrialSummary.Of(snapshot)), snapshot))));
         await TickAsync();
         await KeepBestModelsAsync(); // a success learnt here (a lost notification) counts too
     }
+
+    // A trial as its own grain says it is now: its status, and its final objective once it has ended.
+    private ExperimentTrial Refreshed(ExperimentTrial trial, TrialSnapshot snapshot) => snapshot.Status == TrialStatus.Running ? trial
+        : trial with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : trial.Objective };
 
     private ExperimentSnapshot Snapshot()
     {
@@ -262,19 +246,36 @@ public sealed partial class ExperimentGrain(
     /// <summary>Trials of the search itself (baselines excluded).</summary>
     private int Searched => state.State.Trials.Count(t => !t.Baseline);
 
-    private void Update(string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
-        state.State = state.State with { Trials = state.State.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
+    private static ExperimentState WithTrial(ExperimentState experiment, string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
+        experiment with { Trials = experiment.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
 
     private ITrialGrain Trial(string trialId) => GrainFactory.Trial(Name, trialId);
 
     private static string SettingsJson(TrialConfig trial) => TrialConfig.Canonical(trial.Settings);
 
-    private async Task SaveAsync()
+    /// <summary>
+    /// The one way the experiment's state changes: <paramref name="change"/> is applied to the latest state and stored, one
+    /// change at a time (the grain is reentrant: two writes with one etag collide, and a change computed from a state another
+    /// call has since replaced would undo that call's). When storage refuses, the state in memory goes back to what storage
+    /// holds and the caller gets the error: nothing is taken as stored that is not.
+    /// </summary>
+    private async Task ChangeAsync(Func<ExperimentState, ExperimentState> change)
     {
         await writing.WaitAsync();
+        var previous = state.State;
         try
         {
+            var next = change(previous);
+            if (ReferenceEquals(next, previous)) return;
+            state.State = next;
             await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            state.State = previous;
+            // Another writer changed the stored state (its etag moved on): only a fresh activation, reading it, can go on.
+            if (e is InconsistentStateException) DeactivateOnIdle();
+            throw;
         }
         finally
         {

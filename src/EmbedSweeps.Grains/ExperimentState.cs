@@ -2,7 +2,7 @@ using EmbedSweeps.Abstractions;
 
 namespace EmbedSweeps.Grains;
 
-/// <summary>An experiment grain's persisted state: the sweep file as submitted, its trials in order, and the metric reports.</summary>
+/// <summary>An experiment grain's persisted state: the sweep file as submitted and its trials in order.</summary>
 [GenerateSerializer, Alias("EmbedSweeps.ExperimentState")]
 public sealed record ExperimentState
 {
@@ -10,7 +10,7 @@ public sealed record ExperimentState
     [Id(1)] public string FileName { get; init; } = "";
     [Id(2)] public ExperimentStatus Status { get; init; }
     [Id(3)] public List<ExperimentTrial> Trials { get; init; } = [];
-    [Id(4)] public List<ReportRecord> Reports { get; init; } = [];
+    // Id 4 held the objective's intermediate values until they were kept in memory only (ExperimentGrain.EarlyTermination).
     [Id(5)] public DateTimeOffset? SubmittedAt { get; init; }
     [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Bayes: the TPE found no configuration left to try (a finite space smaller than max_trials).</summary>
@@ -18,6 +18,3 @@ public sealed record ExperimentState
     /// <summary>Trials whose models limits.keep_models removed.</summary>
     [Id(8)] public List<string> ModelsRemoved { get; init; } = [];
 }
-
-[GenerateSerializer, Immutable, Alias("EmbedSweeps.ReportRecord")]
-public sealed record ReportRecord([property: Id(0)] string TrialId, [property: Id(1)] int Step, [property: Id(2)] double Value);

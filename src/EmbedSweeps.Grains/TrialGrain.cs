@@ -1,7 +1,9 @@
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace EmbedSweeps.Grains;
 
@@ -14,6 +16,7 @@ namespace EmbedSweeps.Grains;
 [TrainerPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", StorageNames.Trials)] IPersistentState<TrialState> state,
+    [FromKeyedServices(StorageNames.Trials)] IGrainStorage storage,
     ITrialRunner runner, IOptions<SweepSchedulingOptions> scheduling, ILogger<TrialGrain> logger) : Grain, ITrialGrain, IRemindable
 {
     private const string LivenessReminder = "liveness";
@@ -24,6 +27,8 @@ public sealed class TrialGrain(
     private TrialKey? parsed;
     private string Sweep => Parsed?.Sweep.Value ?? "";
     private string TrialId => Parsed?.TrialId ?? Key;
+    private TrialTimeline Timeline => timeline ??= new TrialTimeline(storage, this.GetGrainId());
+    private TrialTimeline? timeline;
 
     /// <summary>
     /// After a silo restart the trial may say Running while no worker runs it any more: restart the
@@ -65,7 +70,7 @@ public sealed class TrialGrain(
         // left a trial Running with no worker and no reminder when the reminder table's owner silo had just
         // been killed — found by the kill test in CI.) A reminder on a trial still Pending removes itself.
         await this.RegisterOrUpdateReminder(LivenessReminder, scheduling.Value.ReminderPeriod, scheduling.Value.ReminderPeriod);
-        await SaveAsync(state.State with
+        await SaveAsync(await SealedAsync(state.State) with
         {
             Status = TrialStatus.Running, Attempt = state.State.Attempt + 1, StartedAt = state.State.StartedAt ?? DateTimeOffset.UtcNow,
             Silo = runner.SiloName, Failure = null,
@@ -82,19 +87,12 @@ public sealed class TrialGrain(
             throw new ArgumentException($"{Key}: {points.Count} points in one report is more than {PayloadLimits.MaxPointsPerReport}; nothing was stored.");
         PayloadLimits.CheckMetrics(points.Select(p => p.Name).Distinct(), 0, Key);
         if (!IsCurrent(attempt)) return false;
-        if (state.State.Timeline.Count + points.Count > PayloadLimits.MaxTimelinePoints)
+        // One value per (step, metric) in the open chunk too: a report retried after a storage error repeats its points.
+        var open = TrialTimeline.Merge([state.State.Timeline, points]);
+        if (state.State.SealedPoints + open.Count > PayloadLimits.MaxTimelinePoints)
             throw new ArgumentException($"{Key}: the timeline would pass {PayloadLimits.MaxTimelinePoints} points; log or evaluate less often (training.eval_steps).");
-        // One value per (step, metric): a retried attempt that replays steps — or a report retried after a
-        // storage error — replaces the earlier values instead of doubling the curve.
-        var timeline = new List<MetricPoint>(state.State.Timeline);
-        // A NaN value (a failed evaluation) reaches the early-termination rule but is not a point on a curve.
-        foreach (var point in points.Where(p => double.IsFinite(p.Value)))
-        {
-            var index = timeline.FindIndex(p => p.Step == point.Step && p.Name == point.Name);
-            if (index >= 0) timeline[index] = point;
-            else timeline.Add(point);
-        }
-        await SaveAsync(state.State with { Timeline = timeline });
+        var next = state.State with { Timeline = open };
+        await SaveAsync(open.Count >= TrialTimeline.ChunkSize ? await SealedAsync(next) : next);
         foreach (var point in points.Where(p => p.Name == state.State.Objective))
         {
             var stop = await GrainFactory.GetGrain<IExperimentGrain>(Sweep).ReportMetricAsync(TrialId, point.Step, point.Value);
@@ -165,7 +163,10 @@ public sealed class TrialGrain(
     {
         if (!state.State.Status.IsFinal() || state.State.Status == TrialStatus.Succeeded) return false;
         // The timeline stays (a new attempt replaces the steps it replays); the final metrics and the failure go.
-        await SaveAsync(state.State with { Status = TrialStatus.Pending, Failures = 0, Failure = null, FinalMetrics = [], EndedAt = null });
+        await SaveAsync(state.State with
+        {
+            Status = TrialStatus.Pending, Failures = 0, Failure = null, FinalMetrics = [], EndedAt = null, JudgedFromAttempt = state.State.Attempt + 1,
+        });
         await Experiment.TrialChangedAsync(TrialId, Summary());
         return true;
     }
@@ -177,7 +178,26 @@ public sealed class TrialGrain(
         return null;
     }
 
-    public Task<TrialSnapshot> GetAsync() => Task.FromResult(Snapshot(state.State.Timeline.ToList()));
+    public async Task<TrialSnapshot> GetAsync() => Snapshot(await FullTimelineAsync());
+
+    public async Task<IReadOnlyList<MetricPoint>> ObjectiveValuesAsync()
+    {
+        var from = state.State.JudgedFromAttempt;
+        // Between a retry and its start the open chunk still holds the attempt the retry left behind.
+        var open = state.State.Attempt >= from ? state.State.Timeline : [];
+        var points = await Timeline.ReadAsync(state.State.SealedChunks, open, from);
+        return points.Where(p => p.Name == state.State.Objective).ToList();
+    }
+
+    private Task<List<MetricPoint>> FullTimelineAsync() => Timeline.ReadAsync(state.State.SealedChunks, state.State.Timeline);
+
+    // The state with its open chunk sealed (written as a chunk of its own); unchanged when the open chunk is empty.
+    private async Task<TrialState> SealedAsync(TrialState trial)
+    {
+        if (trial.Timeline.Count == 0) return trial;
+        await Timeline.SealAsync(trial.SealedChunks, new TimelineChunk { Attempt = trial.Attempt, Points = trial.Timeline });
+        return trial with { Timeline = [], SealedChunks = trial.SealedChunks + 1, SealedPoints = trial.SealedPoints + trial.Timeline.Count };
+    }
 
     private TrialSnapshot Snapshot(IReadOnlyList<MetricPoint> timeline) => new(Key, TrialId, Sweep, state.State.Status, state.State.Attempt,
         state.State.SettingsJson, timeline, new Dictionary<string, double>(state.State.FinalMetrics), state.State.Failure,
@@ -237,7 +257,7 @@ public sealed class TrialGrain(
         await SaveAsync(ended);
         await UnregisterAsync();
         ended.FinalMetrics.TryGetValue(ended.Objective, out var objective);
-        var best = ended.Timeline.Where(p => p.Name == ended.Objective).Select(p => (double?)p.Value).LastOrDefault();
+        var best = (await FullTimelineAsync()).Where(p => p.Name == ended.Objective).Select(p => (double?)p.Value).LastOrDefault();
         await Experiment.TrialEndedAsync(TrialId, ended.Status,
             ended.Status == TrialStatus.Succeeded && ended.FinalMetrics.ContainsKey(ended.Objective) ? objective : best, Summary());
     }

@@ -15,6 +15,10 @@ public sealed record TrialState
     [Id(6)] public TrialStatus Status { get; init; }
     [Id(7)] public int Attempt { get; init; }
     [Id(8)] public int Failures { get; init; }
+    /// <summary>
+    /// The timeline's open chunk: the current attempt's points not yet sealed (<see cref="TrialTimeline"/>). States stored
+    /// before timelines were chunked hold the whole timeline here; it is sealed like any other at the next report.
+    /// </summary>
     [Id(9)] public List<MetricPoint> Timeline { get; init; } = [];
     [Id(10)] public Dictionary<string, double> FinalMetrics { get; init; } = [];
     [Id(11)] public string? Failure { get; init; }
@@ -37,4 +41,16 @@ public sealed record TrialState
 
     /// <summary>How many times this state was stored: orders the summaries the experiment receives.</summary>
     [Id(20)] public long Revision { get; init; }
+
+    /// <summary>How many timeline chunks are sealed (stored beside this state as "timeline-0" … "timeline-{n-1}").</summary>
+    [Id(21)] public int SealedChunks { get; init; }
+
+    /// <summary>How many points the sealed chunks hold: with the open chunk, the size <see cref="PayloadLimits.MaxTimelinePoints"/> bounds.</summary>
+    [Id(22)] public int SealedPoints { get; init; }
+
+    /// <summary>
+    /// The first attempt whose objective values early termination counts: a retry asked for by a user (not one after a
+    /// failure) is judged afresh, as the experiment forgets the earlier values then.
+    /// </summary>
+    [Id(23)] public int JudgedFromAttempt { get; init; }
 }

@@ -9,7 +9,7 @@ namespace EmbedSweeps.Grains.Tests;
 /// A trial runner for grain tests: instead of a worker process, each attempt reports the objective
 /// at steps 100, 200 and 300 — value = learning_rate × 10⁴ + step / 10⁴ — and completes. Records how
 /// many attempts ran at once, so tests can check the concurrency limit. Baselines score 0; learning rates of 1e-3
-/// and more score NaN (a failed evaluation).
+/// and more score NaN (a failed evaluation). Settings with <c>"hold": true</c> report nothing: the test reports for the worker.
 /// </summary>
 public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
 {
@@ -36,6 +36,7 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
     {
         var cancellation = new CancellationTokenSource();
         running[(launch.Key, launch.Attempt)] = cancellation;
+        if (launch.SettingsJson.Contains("\"hold\":true")) return Task.CompletedTask; // runs until stopped; not counted
         Interlocked.Increment(ref Started);
         var now = Interlocked.Increment(ref current);
         InterlockedMax(ref MaxConcurrent, now);
@@ -75,7 +76,7 @@ public sealed class ScriptedTrialRunner(IGrainFactory grains) : ITrialRunner
 
     public Task StopAsync(string key, int attempt)
     {
-        if (running.TryGetValue((key, attempt), out var cancellation)) cancellation.Cancel();
+        if (running.TryRemove((key, attempt), out var cancellation)) cancellation.Cancel();
         return Task.CompletedTask;
     }
 
