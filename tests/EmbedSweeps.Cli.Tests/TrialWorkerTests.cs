@@ -54,4 +54,23 @@ public sealed class TrialWorkerTests
         Assert.Contains("\"event\":\"error\"", result.Output);
         Assert.Contains("unknown setting(s) lr", result.Output);
     }
+
+    [Fact]
+    public void AWorkerNamesABadSettingByItsSweepKeyNotTheTrainFlag()
+    {
+        var folder = CliRunner.NewTemporaryDirectory();
+        var spec = Path.Combine(folder, "trial.json");
+        File.WriteAllText(spec, """{"trial_id": "t-1", "objective": "stsb_validation_spearman_cosine", "output": "x", "settings": {"base_model": "m", "loss": "mnrl", "learning_rate": 0, "warmup_steps": 10, "warmup_ratio": 0.1}}""");
+        var result = CliRunner.Run("trial-worker", "--spec", spec);
+        Assert.Equal(2, result.ExitCode);
+        var error = JsonDocument.Parse(result.Output.Trim()).RootElement.GetProperty("message").GetString()!;
+        Assert.Contains("learning_rate 0: the learning rate must be greater than 0.", error);
+        Assert.Contains("warmup_steps and warmup_ratio: give one or the other.", error);
+        Assert.DoesNotContain("--", error);
+
+        // The train command, given the same values, names its flags.
+        var train = CliRunner.Run("train", "--model", "m", "--data", "stsb", "--loss", "mnrl", "--lr", "0", "--output", Path.Combine(folder, "run"));
+        Assert.Contains("--lr 0: the learning rate must be greater than 0.", train.Error);
+    }
 }
+

@@ -57,11 +57,13 @@ public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFix
             var experiment = first.GrainFactory.GetGrain<IExperimentGrain>("restart");
             await experiment.SubmitAsync(ExperimentGrainTests.Sweep("restart", limits: "{ max_trials: 4, max_concurrent_trials: 2 }"), "restart.yaml");
             ExperimentSnapshot snapshot;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             do
             {
                 await Task.Delay(100);
                 snapshot = await experiment.GetAsync();
-            } while (snapshot.Count(TrialStatus.Succeeded) < 1);
+            } while (snapshot.Count(TrialStatus.Succeeded) < 1 && waited.Elapsed < TimeSpan.FromSeconds(60));
+            Assert.True(snapshot.Count(TrialStatus.Succeeded) >= 1, "no trial succeeded within a minute");
             Assert.Equal(ExperimentStatus.Running, snapshot.Status);
             attemptsBefore = snapshot.Trials.ToDictionary(t => t.TrialId, t => (int)t.Status);
             await first.StopAllSilosAsync();

@@ -12,6 +12,7 @@ public sealed class TrialAndRegistryTests(ClusterFixture fixture)
         await trial.CreateAsync("""{"learning_rate":2e-05}""", "stsb_validation_spearman_cosine", "cpu", 1, TimeSpan.FromMinutes(5), 0);
         await trial.StartAsync();
         for (var i = 0; i < 100 && (await trial.GetAsync()).Status == TrialStatus.Running; i++) await Task.Delay(50);
+        Assert.Equal(TrialStatus.Succeeded, (await trial.GetAsync()).Status); // within 5 s
         return trial;
     }
 

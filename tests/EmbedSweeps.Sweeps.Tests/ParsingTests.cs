@@ -139,7 +139,7 @@ public sealed class ParsingTests
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweeps.Folder, "schema.json")));
         var parameters = schema.RootElement.GetProperty("properties").GetProperty("parameters").GetProperty("properties")
             .EnumerateObject().Select(p => p.Name).Order();
-        Assert.Equal(TrialSettings.ByName.Keys.Order(), parameters);
+        Assert.Equal(TrialSettings.Sweepable.Keys.Order(), parameters);
     }
 
     [Fact]
@@ -149,5 +149,25 @@ public sealed class ParsingTests
         var item = schema.RootElement.GetProperty("properties").GetProperty("evaluation").GetProperty("items").GetProperty("properties");
         Assert.Equal(EvaluationCatalog.Tasks, item.GetProperty("task").GetProperty("enum").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(EvaluationCatalog.Protocols, item.GetProperty("protocol").GetProperty("enum").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void ASweepWideSettingUnderParametersSaysWhereItBelongs()
+    {
+        var problem = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("  warmup_steps: [0, 100]", "  max_samples: [100, 200]")));
+        Assert.Equal((7, 3), (problem.Line, problem.Column));
+        Assert.Contains("'max_samples' is set for the whole sweep, not swept: set it under data.max_samples", problem.Message);
+    }
+
+    [Fact]
+    public void ASweepWideSettingIsCheckedByTheSameRowAsTheSweptOne()
+    {
+        // training.epochs and parameters.epochs share one row of TrialSettings: one range, named as the file names it.
+        var sweptAlso = Assert.Single(Sweeps.Problems(Sweeps.Minimal + "\ntraining: { epochs: 0 }\n"));
+        Assert.Contains("training.epochs 0 is out of range (≥ 1 and ≤ 1000)", sweptAlso.Message);
+        var swept = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("  warmup_steps: [0, 100]", "  epochs: [1, 1001]")));
+        Assert.Contains("epochs 1001 is out of range (≥ 1 and ≤ 1000)", swept.Message);
+        var wrongType = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("data: { train: stsb }", "data: { train: stsb, hard_negatives: maybe }")));
+        Assert.Contains("data.hard_negatives", wrongType.Message);
     }
 }

@@ -6,18 +6,20 @@ namespace EmbedSweeps.Cli.Cluster;
 /// <summary>The leaderboard as a terminal table: the settings that vary and the headline metrics.</summary>
 internal static class LeaderboardTable
 {
-    /// <param name="pareto">Metrics whose Pareto front to mark (report.pareto or --pareto); empty for none.</param>
     /// <summary>The baselines and the best <paramref name="top"/> trials (all of them when null), in rank order.</summary>
     public static List<LeaderboardRow> Top(IReadOnlyList<LeaderboardRow> rows, int? top) =>
         rows.Where(r => r.Baseline).Concat(rows.Where(r => !r.Baseline).Take(top ?? int.MaxValue)).ToList();
 
+    /// <param name="pareto">Metrics whose Pareto front to mark (report.pareto or --pareto); empty for none.</param>
     public static void Print(ExperimentSnapshot experiment, IReadOnlyList<LeaderboardRow> rows, int? top, IReadOnlyList<string>? pareto = null)
     {
         pareto ??= [];
         var front = OnFront(rows, pareto);
         var shown = Top(rows, top);
         var searchedRows = rows.Where(r => !r.Baseline).ToList();
-        var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
+        // The settings that vary, in the order of the settings table (base_model, loss, learning_rate, …), not alphabetical.
+        var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1)
+            .OrderBy(k => TableOrder.GetValueOrDefault(k, int.MaxValue)).ThenBy(k => k, StringComparer.Ordinal).ToList();
         // The headline metrics; --json has all of them.
         var metrics = rows.SelectMany(r => r.Metrics.Keys).Distinct()
             .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.EndsWith("_ndcg_at_10", StringComparison.Ordinal)
@@ -43,6 +45,8 @@ internal static class LeaderboardTable
         if (metrics.Any(m => m.StartsWith("banking77_", StringComparison.Ordinal)))
             Console.WriteLine("banking77_*: MTEB Banking77Classification under MTEB 2.x sampling (mteb-v2) unless the metric name says mteb_v1.");
     }
+
+    private static readonly Dictionary<string, int> TableOrder = EmbedSweeps.Sweeps.Definition.TrialSettings.All.Select((s, i) => (s.Name, i)).ToDictionary(p => p.Name, p => p.i);
 
     /// <summary>The succeeded trials (baseline aside) on the Pareto front of <paramref name="pareto"/>.</summary>
     public static IReadOnlySet<string> OnFront(IEnumerable<LeaderboardRow> rows, IReadOnlyList<string> pareto) => pareto.Count == 0

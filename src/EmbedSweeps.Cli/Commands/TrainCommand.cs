@@ -39,6 +39,10 @@ internal static class TrainCommand
         };
         var columns = new Option<string?>("--columns") { Description = "Map roles to your file's columns: sentence1=q,sentence2=d,score=s." };
         var matryoshkaDims = new Option<string?>("--matryoshka-dims") { Description = "Matryoshka losses: dimensions, e.g. 384,256,128,64." };
+        var defaults = new TrainingConfig();
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW decoupled weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var maxGradNorm = new Option<double>("--max-grad-norm") { Description = "Clip the gradients' global norm to this.", DefaultValueFactory = _ => defaults.MaxGradNorm };
+        var scale = new Option<double>("--scale") { Description = "Similarity scale of mnrl and cosent (and their cached and Matryoshka forms).", DefaultValueFactory = _ => defaults.Scale };
         var miniBatch = new Option<int>("--mini-batch-size") { Description = "cached_mnrl: texts per GradCache mini-batch.", DefaultValueFactory = _ => 32 };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output directory." };
         var jsonProgress = new Option<bool>("--json-progress") { Description = "Print progress as JSON lines on stdout (for trial workers)." };
@@ -47,7 +51,7 @@ internal static class TrainCommand
         {
             model, data, loss, output, lr, warmupSteps, warmupRatio, batchSize, epochs, maxSteps, evalSteps, loggingSteps,
             checkpointSteps, resume, seed, precision, device, maxSeqLength, maxSamples, hardNegatives, evaluatorOption,
-            columns, matryoshkaDims, miniBatch, overwrite, jsonProgress,
+            columns, matryoshkaDims, miniBatch, weightDecay, maxGradNorm, scale, overwrite, jsonProgress,
         };
         command.SetAction(CommandLine.Guard((result, cancellationToken) =>
         {
@@ -72,6 +76,9 @@ internal static class TrainCommand
                 HardNegatives = result.GetValue(hardNegatives),
                 Evaluator = result.GetValue(evaluatorOption)!,
                 MiniBatchSize = result.GetValue(miniBatch),
+                WeightDecay = result.GetValue(weightDecay),
+                MaxGradNorm = result.GetValue(maxGradNorm),
+                Scale = result.GetValue(scale),
                 MatryoshkaDims = ParseDimensions(result.GetValue(matryoshkaDims)),
             };
             var problems = config.Problems().ToList();

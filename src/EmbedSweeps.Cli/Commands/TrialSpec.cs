@@ -45,7 +45,7 @@ internal sealed record TrialSpec(
     {
         get
         {
-            var text = Text("evaluation") ?? "stsb_validation";
+            var text = Text("evaluation") ?? (string)TrialSettings.ByName["evaluation"].Default!;
             if (!text.TrimStart().StartsWith('['))
                 return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Tasks.RequestByName).ToList();
             try
@@ -65,49 +65,22 @@ internal sealed record TrialSpec(
     /// <summary>A baseline only evaluates the base model, untrained.</summary>
     public bool IsBaseline => Settings.TryGetValue("baseline", out var value) && value.ValueKind == JsonValueKind.True;
 
+    /// <summary>
+    /// The training run these settings describe: each setting through its entry of <see cref="TrainingBinding"/>, the rest
+    /// at <see cref="TrainingConfig"/>'s defaults. Throws EmbedSweepsException for a setting the table does not know, a
+    /// value of the wrong type, or a missing base_model or loss.
+    /// </summary>
     public TrainingConfig ToTrainingConfig()
     {
-        // Swept parameters (the sweep's own table) plus the sweep-wide settings TrialConfig adds.
-        var known = TrialSettings.ByName.Keys.Concat(["data", "max_samples", "eval_steps", "evaluation", "checkpoint_steps", "baseline"]).ToHashSet();
-        var unknown = Settings.Keys.Where(k => !known.Contains(k)).ToList();
+        var unknown = Settings.Keys.Where(k => !TrialSettings.ByName.ContainsKey(k)).ToList();
         if (unknown.Count > 0) throw new EmbedSweepsException($"trial {TrialId}: unknown setting(s) {string.Join(", ", unknown)}.");
-        var defaults = new TrainingConfig();
-        return new TrainingConfig
-        {
-            Model = Text("base_model") ?? throw new EmbedSweepsException($"trial {TrialId}: base_model is required."),
-            Loss = Text("loss") ?? (IsBaseline ? "none" : throw new EmbedSweepsException($"trial {TrialId}: loss is required.")),
-            Data = Text("data") ?? defaults.Data,
-            LearningRate = Number("learning_rate") ?? defaults.LearningRate,
-            WarmupSteps = (int?)Number("warmup_steps"),
-            WarmupRatio = Number("warmup_ratio"),
-            BatchSize = (int?)Number("batch_size") ?? defaults.BatchSize,
-            Epochs = (int?)Number("epochs") ?? defaults.Epochs,
-            MaxSteps = (int?)Number("max_steps"),
-            Seed = (int?)Number("seed") ?? defaults.Seed,
-            Precision = Text("precision") ?? defaults.Precision,
-            MaxSeqLength = (int?)Number("max_seq_length"),
-            MaxSamples = (int?)Number("max_samples"),
-            HardNegatives = Settings.TryGetValue("hard_negatives", out var hard) && hard.ValueKind == JsonValueKind.True,
-            WeightDecay = Number("weight_decay") ?? defaults.WeightDecay,
-            MaxGradNorm = Number("max_grad_norm") ?? defaults.MaxGradNorm,
-            Scale = Number("scale") ?? defaults.Scale,
-            MiniBatchSize = (int?)Number("mini_batch_size") ?? defaults.MiniBatchSize,
-            EvalSteps = (int?)Number("eval_steps"),
-            CheckpointSteps = (int?)Number("checkpoint_steps"),
-            LoggingSteps = 10,
-        };
+        if (!Settings.ContainsKey("base_model")) throw new EmbedSweepsException($"trial {TrialId}: base_model is required.");
+        if (!IsBaseline && !Settings.ContainsKey("loss")) throw new EmbedSweepsException($"trial {TrialId}: loss is required.");
+        var config = new TrainingConfig { Loss = IsBaseline ? "none" : "", LoggingSteps = 10 };
+        foreach (var (name, value) in Settings)
+            if (TrainingBinding.Setters.TryGetValue(name, out var set)) config = set(config, new SettingValue(TrialId, name, value));
+        return config;
     }
 
     private string? Text(string key) => Settings.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private double? Number(string key)
-    {
-        if (!Settings.TryGetValue(key, out var value)) return null;
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => throw new EmbedSweepsException($"trial {TrialId}: setting {key} must be a number, not {value.GetRawText()}."),
-        };
-    }
 }

@@ -21,6 +21,8 @@ internal static class TrialWorkerCommand
         var command = new Command("trial-worker", "Run one trial of a sweep (used by trainer silos; progress as JSON lines).") { spec };
         command.SetAction(async (result, cancellationToken) =>
         {
+            // Its user wrote a sweep file: messages name settings as its keys (learning_rate), not as train's flags (--lr).
+            using var sweepKeys = SettingNames.SweepKeys();
             TrialSpec? trial = null;
             try
             {

@@ -8,7 +8,7 @@ public sealed class ModelResolver(EmbedSweepsSettings settings, HttpClient? http
 {
     public async Task<string> ResolveAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new EmbedSweepsException("--model: a model name or directory is required.");
+        if (string.IsNullOrWhiteSpace(name)) throw new EmbedSweepsException($"{SettingNames.Of("base_model")}: a model name or directory is required.");
         if (Directory.Exists(name)) return Path.GetFullPath(name);
         if (LooksLikePath(name)) throw new EmbedSweepsException($"{name}: no such model directory.");
 

@@ -24,7 +24,7 @@ public static class LossFactory
             "mnrl" => new MultipleNegativesRankingLoss(options.Scale),
             "cosent" => new CoSENTLoss(options.Scale),
             "cached_mnrl" => new CachedMultipleNegativesRankingLoss(options.Scale, options.MiniBatchSize),
-            _ => throw new EmbedSweepsException($"--loss {name}: unknown loss (valid: {string.Join(", ", Names)})."),
+            _ => throw new EmbedSweepsException($"{SettingNames.Of("loss")} {name}: unknown loss (valid: {string.Join(", ", Names)})."),
         };
     }
 

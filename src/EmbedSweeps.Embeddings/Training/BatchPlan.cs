@@ -13,7 +13,7 @@ public sealed class BatchPlan
     public BatchPlan(IReadOnlyList<TrainingExample> examples, int batchSize, int epochs, int? maxSteps, int seed, bool noDuplicates)
     {
         if (batchSize > examples.Count)
-            throw new EmbedSweepsException($"--batch-size {batchSize}: larger than the {examples.Count} training examples.");
+            throw new EmbedSweepsException($"{SettingNames.Of("batch_size")} {batchSize}: larger than the {examples.Count} training examples.");
         for (var epoch = 0; batches.Count < (maxSteps ?? 0) || epoch < epochs; epoch++)
         {
             var order = Enumerable.Range(0, examples.Count).ToList();

@@ -97,7 +97,7 @@ public sealed class Trainer(
                     if (compute is not null) compute.CopyParametersFrom(master);
             }
             if (!double.IsFinite(value))
-                throw new EmbedSweepsException($"training diverged at step {step + 1}: the loss is {value}; lower --lr or use --precision fp32.");
+                throw new EmbedSweepsException($"training diverged at step {step + 1}: the loss is {value}; lower {SettingNames.Of("learning_rate")} or use {SettingNames.Of("precision")} fp32.");
 
             var done = step + 1;
             lossSum += value;

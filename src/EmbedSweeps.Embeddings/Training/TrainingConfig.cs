@@ -58,18 +58,22 @@ public sealed record TrainingConfig
     /// <summary>Every problem with the values, as messages naming the option.</summary>
     public IEnumerable<string> Problems()
     {
-        if (!(LearningRate > 0)) yield return $"--lr {LearningRate}: the learning rate must be greater than 0.";
-        if (BatchSize < 1) yield return $"--batch-size {BatchSize}: must be at least 1.";
-        if (Epochs < 1) yield return $"--epochs {Epochs}: must be at least 1.";
-        if (MaxSteps is < 1) yield return $"--max-steps {MaxSteps}: must be at least 1.";
-        if (WarmupSteps is < 0) yield return $"--warmup-steps {WarmupSteps}: must not be negative.";
-        if (WarmupRatio is < 0 or >= 1) yield return $"--warmup-ratio {WarmupRatio}: must be in [0, 1).";
-        if (WarmupSteps is not null && WarmupRatio is not null) yield return "--warmup-steps and --warmup-ratio: give one or the other.";
-        if (!Precisions.Contains(Precision)) yield return $"--precision {Precision}: unknown (valid: {string.Join(", ", Precisions)}).";
-        if (EvalSteps is < 1) yield return $"--eval-steps {EvalSteps}: must be at least 1.";
-        if (CheckpointSteps is < 1) yield return $"--checkpoint-steps {CheckpointSteps}: must be at least 1.";
-        if (LoggingSteps < 1) yield return $"--logging-steps {LoggingSteps}: must be at least 1.";
-        if (MaxSamples is < 1) yield return $"--max-samples {MaxSamples}: must be at least 1.";
+        static string Of(string setting) => SettingNames.Of(setting);
+        if (!(LearningRate > 0)) yield return $"{Of("learning_rate")} {LearningRate}: the learning rate must be greater than 0.";
+        if (BatchSize < 1) yield return $"{Of("batch_size")} {BatchSize}: must be at least 1.";
+        if (Epochs < 1) yield return $"{Of("epochs")} {Epochs}: must be at least 1.";
+        if (MaxSteps is < 1) yield return $"{Of("max_steps")} {MaxSteps}: must be at least 1.";
+        if (WarmupSteps is < 0) yield return $"{Of("warmup_steps")} {WarmupSteps}: must not be negative.";
+        if (WarmupRatio is < 0 or >= 1) yield return $"{Of("warmup_ratio")} {WarmupRatio}: must be in [0, 1).";
+        if (WarmupSteps is not null && WarmupRatio is not null) yield return $"{Of("warmup_steps")} and {Of("warmup_ratio")}: give one or the other.";
+        if (!Precisions.Contains(Precision)) yield return $"{Of("precision")} {Precision}: unknown (valid: {string.Join(", ", Precisions)}).";
+        if (EvalSteps is < 1) yield return $"{Of("eval_steps")} {EvalSteps}: must be at least 1.";
+        if (CheckpointSteps is < 1) yield return $"{Of("checkpoint_steps")} {CheckpointSteps}: must be at least 1.";
+        if (LoggingSteps < 1) yield return $"{Of("logging_steps")} {LoggingSteps}: must be at least 1.";
+        if (MaxSamples is < 1) yield return $"{Of("max_samples")} {MaxSamples}: must be at least 1.";
+        if (!(WeightDecay >= 0)) yield return $"{Of("weight_decay")} {WeightDecay}: must not be negative.";
+        if (!(MaxGradNorm > 0)) yield return $"{Of("max_grad_norm")} {MaxGradNorm}: must be greater than 0.";
+        if (!(Scale > 0)) yield return $"{Of("scale")} {Scale}: must be greater than 0.";
         if (MaxGradNorm <= 0) yield return $"max_grad_norm {MaxGradNorm}: must be greater than 0.";
     }
 }

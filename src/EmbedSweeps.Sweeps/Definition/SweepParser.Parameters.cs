@@ -14,9 +14,11 @@ public static partial class SweepParser
         var conditions = new List<(int Index, YamlNode Node)>();
         foreach (var (key, value) in mapping.Entries)
         {
-            if (!TrialSettings.ByName.TryGetValue(key.Value, out var setting))
+            if (!TrialSettings.Sweepable.TryGetValue(key.Value, out var setting))
             {
-                reader.Report(key, $"unknown parameter '{key.Value}'{Suggestions.DidYouMean(key.Value, TrialSettings.ByName.Keys)} (valid: {string.Join(", ", TrialSettings.ByName.Keys)}).");
+                reader.Report(key, TrialSettings.ByName.TryGetValue(key.Value, out var fixedSetting)
+                    ? $"'{key.Value}' is set for the whole sweep, not swept: set it under {fixedSetting.SetIn}."
+                    : $"unknown parameter '{key.Value}'{Suggestions.DidYouMean(key.Value, TrialSettings.Sweepable.Keys)} (valid: {string.Join(", ", TrialSettings.Sweepable.Keys)}).");
                 continue;
             }
             var space = ParseSpace(reader, setting, value);
@@ -177,17 +179,19 @@ public static partial class SweepParser
             min.Value, max.Value);
     }
 
-    private static object? Value(NodeReader reader, TrialSettings.Setting setting, YamlNode node)
+    // A value of the setting by its row of TrialSettings (type, range, choices); messages name it key (default: its name).
+    private static object? Value(NodeReader reader, TrialSettings.Setting setting, YamlNode node, string? key = null)
     {
+        key ??= setting.Name;
         object? value = setting.Type switch
         {
-            TrialSettings.ValueType.Integer => reader.Integer(node, setting.Name),
-            TrialSettings.ValueType.Number => reader.Number(node, setting.Name),
-            TrialSettings.ValueType.Boolean => reader.Boolean(node, setting.Name),
-            _ => setting.Choices is null ? reader.Text(node, setting.Name) : reader.Choice(node, setting.Name, setting.Choices),
+            TrialSettings.ValueType.Integer => reader.Integer(node, key),
+            TrialSettings.ValueType.Number => reader.Number(node, key),
+            TrialSettings.ValueType.Boolean => reader.Boolean(node, key),
+            _ => setting.Choices is null ? reader.Text(node, key) : reader.Choice(node, key, setting.Choices),
         };
         if (value is null) return null;
-        if (setting.Choices is null && setting.Check(value) is { } problem) { reader.Report(node, problem); return null; }
+        if (setting.Choices is null && setting.Check(value, key) is { } problem) { reader.Report(node, problem); return null; }
         return value;
     }
 }

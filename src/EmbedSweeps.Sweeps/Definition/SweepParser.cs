@@ -80,25 +80,33 @@ public static partial class SweepParser
     private static DataSpec ParseData(NodeReader reader, YamlNode? node)
     {
         var mapping = reader.Mapping(node, "data");
-        if (mapping is null) return new DataSpec("nli", null, false);
-        reader.OnlyKeys(mapping, "data", "train", "max_samples", "hard_negatives");
+        if (mapping is not null) reader.OnlyKeys(mapping, "data", "train", "max_samples", "hard_negatives");
         return new DataSpec(
-            reader.Text(mapping["train"], "data.train") ?? "nli",
-            (int?)reader.Integer(mapping["max_samples"], "data.max_samples", 1, int.MaxValue),
-            reader.Boolean(mapping["hard_negatives"], "data.hard_negatives") ?? false);
+            (string)SweepWide(reader, mapping, "data.train")!,
+            (int?)(long?)SweepWide(reader, mapping, "data.max_samples"),
+            (bool)SweepWide(reader, mapping, "data.hard_negatives")!);
     }
 
     private static TrainingSpec ParseTraining(NodeReader reader, YamlNode? node)
     {
         var mapping = reader.Mapping(node, "training");
-        if (mapping is null) return new TrainingSpec(1, null, null, null, "fp32");
-        reader.OnlyKeys(mapping, "training", "epochs", "max_steps", "eval_steps", "checkpoint_steps", "precision");
+        if (mapping is not null) reader.OnlyKeys(mapping, "training", "epochs", "max_steps", "eval_steps", "checkpoint_steps", "precision");
         return new TrainingSpec(
-            (int)(reader.Integer(mapping["epochs"], "training.epochs", 1, 1000) ?? 1),
-            (int?)reader.Integer(mapping["max_steps"], "training.max_steps", 1, int.MaxValue),
-            (int?)reader.Integer(mapping["eval_steps"], "training.eval_steps", 1, int.MaxValue),
-            (int?)reader.Integer(mapping["checkpoint_steps"], "training.checkpoint_steps", 1, int.MaxValue),
-            reader.Choice(mapping["precision"], "training.precision", ["fp32", "bf16"]) ?? "fp32");
+            (int)(long)SweepWide(reader, mapping, "training.epochs")!,
+            (int?)(long?)SweepWide(reader, mapping, "training.max_steps"),
+            (int?)(long?)SweepWide(reader, mapping, "training.eval_steps"),
+            (int?)(long?)SweepWide(reader, mapping, "training.checkpoint_steps"),
+            (string)SweepWide(reader, mapping, "training.precision")!);
+    }
+
+    /// <summary>
+    /// A sweep-wide key ("training.epochs") read by the row of TrialSettings that says it is set there: its type, range and
+    /// default (when the key, or its whole section, is absent — or wrong, as the error is reported already).
+    /// </summary>
+    private static object? SweepWide(NodeReader reader, YamlMapping? section, string key)
+    {
+        var setting = TrialSettings.All.Single(s => s.SetIn.Split(", ").Contains(key));
+        return section?[key[(key.IndexOf('.') + 1)..]] is { } node ? Value(reader, setting, node, key) ?? setting.Default : setting.Default;
     }
 
     private static EarlyTerminationSpec ParseEarlyTermination(NodeReader reader, YamlNode? node)

@@ -1,8 +1,10 @@
 namespace EmbedSweeps.Sweeps.Definition;
 
 /// <summary>
-/// The trial settings a sweep may vary (the train command's options in snake_case), with their types
-/// and valid ranges. One table, so parsing, validation and documentation agree.
+/// Every setting a trial runs with — those a sweep may vary under <c>parameters</c> and those set once for the whole sweep
+/// (data, evaluation, …) — with its type, valid range, whether it is part of the trial's id, and which losses read it. One
+/// table, so parsing, the trial id, validation and documentation agree; the trial worker binds each of these names to the
+/// training run (a test in the CLI holds its binding equal to this table).
 /// </summary>
 public static class TrialSettings
 {
@@ -10,20 +12,31 @@ public static class TrialSettings
 
     /// <param name="UsedBy">The losses that read this setting; null when every loss does (a sweep that varies it for other
     /// losses trains the same model several times, so the parser warns).</param>
+    /// <param name="SetIn">Where a sweep file sets it: <c>parameters</c> (it may be swept), or the sweep-wide key that sets
+    /// it for every trial (<c>data.train</c>); parameters that also have a sweep-wide key name it after a comma.</param>
+    /// <param name="InTrialId">Whether a change makes a different trial (false for what only changes how a run is kept, such
+    /// as how often it checkpoints).</param>
+    /// <param name="Default">The value a trial runs with when the sweep does not set it (long, double, bool or string); null
+    /// when there is none: required (base_model, loss) or off (max_steps). A test holds these equal to the training run's.</param>
     public sealed record Setting(string Name, ValueType Type, string Description, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity,
-        bool MinExclusive = false, bool MaxExclusive = false, IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? UsedBy = null)
+        bool MinExclusive = false, bool MaxExclusive = false, IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? UsedBy = null,
+        string SetIn = "parameters", bool InTrialId = true, object? Default = null)
     {
-        /// <summary>Null when <paramref name="value"/> is valid, else why not.</summary>
-        public string? Check(object value)
+        /// <summary>A sweep may vary it (it is a key under <c>parameters</c>).</summary>
+        public bool Sweepable => SetIn.StartsWith("parameters", StringComparison.Ordinal);
+
+        /// <summary>Null when <paramref name="value"/> is valid, else why not, naming it <paramref name="key"/> (default: its name).</summary>
+        public string? Check(object value, string? key = null)
         {
+            key ??= Name;
             if (Choices is not null && !Choices.Contains((string)value))
-                return $"{Name} '{value}' is not valid (valid: {string.Join(", ", Choices)}).";
+                return $"{key} '{value}' is not valid (valid: {string.Join(", ", Choices)}).";
             if (Type is ValueType.Integer or ValueType.Number)
             {
                 var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
                 var tooLow = MinExclusive ? number <= Min : number < Min;
                 var tooHigh = MaxExclusive ? number >= Max : number > Max;
-                if (tooLow || tooHigh || double.IsNaN(number)) return $"{Name} {value} is out of range ({Range}).";
+                if (tooLow || tooHigh || double.IsNaN(number)) return $"{key} {value} is out of range ({Range}).";
             }
             return null;
         }
@@ -39,22 +52,32 @@ public static class TrialSettings
     [
         new("base_model", ValueType.Text, "model to fine-tune: a Hugging Face id or a directory"),
         new("loss", ValueType.Text, "training objective", Choices: Losses),
-        new("learning_rate", ValueType.Number, "peak AdamW learning rate", 0, 1, MinExclusive: true),
+        new("learning_rate", ValueType.Number, "peak AdamW learning rate", 0, 1, MinExclusive: true, Default: 2e-5),
         new("warmup_steps", ValueType.Integer, "linear warm-up steps", 0),
         new("warmup_ratio", ValueType.Number, "warm-up as a fraction of all steps", 0, 1, MaxExclusive: true),
-        new("batch_size", ValueType.Integer, "examples per step", 1, 65536),
-        new("epochs", ValueType.Integer, "passes over the data", 1, 1000),
-        new("max_steps", ValueType.Integer, "stop after this many steps", 1),
-        new("weight_decay", ValueType.Number, "AdamW decoupled weight decay", 0, 1),
-        new("max_grad_norm", ValueType.Number, "gradient clipping norm", 0, MinExclusive: true),
-        new("max_seq_length", ValueType.Integer, "tokens per text", 8, 8192),
-        new("seed", ValueType.Integer, "data order, negatives and dropout", 0, int.MaxValue),
-        new("precision", ValueType.Text, "fp32, or bf16 with fp32 master weights", Choices: ["fp32", "bf16"]),
+        new("batch_size", ValueType.Integer, "examples per step", 1, 65536, Default: 32L),
+        new("epochs", ValueType.Integer, "passes over the data", 1, 1000, SetIn: "parameters, training.epochs", Default: 1L),
+        new("max_steps", ValueType.Integer, "stop after this many steps", 1, int.MaxValue, SetIn: "parameters, training.max_steps"),
+        new("weight_decay", ValueType.Number, "AdamW decoupled weight decay", 0, 1, Default: 0.01),
+        new("max_grad_norm", ValueType.Number, "gradient clipping norm", 0, MinExclusive: true, Default: 1.0),
+        new("max_seq_length", ValueType.Integer, "tokens per text (default: the model's)", 8, 8192),
+        new("seed", ValueType.Integer, "data order, negatives and dropout", 0, int.MaxValue, Default: 42L),
+        new("precision", ValueType.Text, "fp32, or bf16 with fp32 master weights", Choices: ["fp32", "bf16"], SetIn: "parameters, training.precision", Default: "fp32"),
         new("scale", ValueType.Number, "similarity scale of mnrl/cosent", 0, 1000, MinExclusive: true,
-            UsedBy: ["mnrl", "cosent", "cached_mnrl", "matryoshka_cosent", "matryoshka_mnrl"]),
-        new("mini_batch_size", ValueType.Integer, "cached_mnrl GradCache mini-batch", 1, UsedBy: ["cached_mnrl"]),
-        new("hard_negatives", ValueType.Boolean, "NLI + mnrl: contradiction hypotheses as negatives", UsedBy: ["mnrl", "cached_mnrl", "matryoshka_mnrl"]),
+            UsedBy: ["mnrl", "cosent", "cached_mnrl", "matryoshka_cosent", "matryoshka_mnrl"], Default: 20.0),
+        new("mini_batch_size", ValueType.Integer, "cached_mnrl GradCache mini-batch", 1, UsedBy: ["cached_mnrl"], Default: 32L),
+        new("hard_negatives", ValueType.Boolean, "NLI + mnrl: contradiction hypotheses as negatives", UsedBy: ["mnrl", "cached_mnrl", "matryoshka_mnrl"],
+            SetIn: "parameters, data.hard_negatives", Default: false),
+        new("data", ValueType.Text, "training data: nli, stsb, a file or a folder", SetIn: "data.train", Default: "nli"),
+        new("max_samples", ValueType.Integer, "use at most this many training examples", 1, int.MaxValue, SetIn: "data.max_samples"),
+        new("eval_steps", ValueType.Integer, "evaluate the objective every N steps (and at the end)", 1, int.MaxValue, SetIn: "training.eval_steps"),
+        new("evaluation", ValueType.Text, "the evaluations the trial ends with (JSON)", SetIn: "evaluation", Default: "stsb_validation"),
+        new("checkpoint_steps", ValueType.Integer, "write a resumable checkpoint every N steps", 1, int.MaxValue, SetIn: "training.checkpoint_steps", InTrialId: false),
+        new("baseline", ValueType.Boolean, "evaluate base_model untrained (the sweep's baseline trials)", SetIn: "none (the sweep adds one baseline trial per base model)", Default: false),
     ];
 
     public static readonly IReadOnlyDictionary<string, Setting> ByName = All.ToDictionary(s => s.Name);
+
+    /// <summary>The settings a sweep may vary (keys under <c>parameters</c>), in the table's order.</summary>
+    public static readonly IReadOnlyDictionary<string, Setting> Sweepable = All.Where(s => s.Sweepable).ToDictionary(s => s.Name);
 }

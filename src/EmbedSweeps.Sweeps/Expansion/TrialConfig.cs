@@ -27,10 +27,11 @@ public sealed class TrialConfig
         if (sweep.Data.MaxSamples is { } maxSamples) settings["max_samples"] = (long)maxSamples;
         if (sweep.Training.MaxSteps is { } maxSteps) settings["max_steps"] = (long)maxSteps;
         if (sweep.Training.EvalSteps is { } evalSteps) settings["eval_steps"] = (long)evalSteps;
-        foreach (var (name, value) in Parameters) settings[name] = value; // a swept parameter overrides the sweep-wide setting
-        // Identity covers what changes the result; how often a worker checkpoints does not.
-        Id = "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(settings))))[..16];
         if (sweep.Training.CheckpointSteps is { } checkpointSteps) settings["checkpoint_steps"] = (long)checkpointSteps;
+        foreach (var (name, value) in Parameters) settings[name] = value; // a swept parameter overrides the sweep-wide setting
+        // Identity covers what changes the result (TrialSettings' InTrialId); how often a worker checkpoints does not.
+        var identity = settings.Where(s => TrialSettings.ByName[s.Key].InTrialId).ToDictionary(s => s.Key, s => s.Value);
+        Id = "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(identity))))[..16];
         Settings = settings;
     }
 
