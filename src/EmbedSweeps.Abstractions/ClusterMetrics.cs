@@ -20,6 +20,9 @@ public static class ClusterMetrics
     /// <summary>Requests sent to the storage account (tables and blobs), tagged by service.</summary>
     public static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>("embedsweeps.storage.requests");
 
+    /// <summary>Bytes of request bodies sent to the storage account (what writes cost), tagged by service.</summary>
+    public static readonly Counter<long> StorageBytesSent = Meter.CreateCounter<long>("embedsweeps.storage.bytes_sent", "By");
+
     public static readonly Counter<long> WorkersStarted = Meter.CreateCounter<long>("embedsweeps.trial.workers_started");
 
     public static void SlotFreed() => FreedSlots.Enqueue(Stopwatch.GetTimestamp());

@@ -65,9 +65,11 @@ public interface ITrialGrain : IGrainWithStringKey
 
     /// <summary>
     /// The objective's intermediate values (finite ones, by step) of the attempts early termination judges: every attempt
-    /// since the trial was last retried by a user. The experiment reads them after it restarts, as it keeps them in memory only.
+    /// since the trial was last retried by a user. The experiment reads them after it restarts, as it keeps them in memory
+    /// only. Interleaves with the trial's other calls: the experiment may ask while this trial waits for its verdict on a
+    /// report (a call back into a busy grain would wait for itself).
     /// </summary>
-    [Alias("ObjectiveValues")] Task<IReadOnlyList<MetricPoint>> ObjectiveValuesAsync();
+    [Alias("ObjectiveValues"), AlwaysInterleave] Task<IReadOnlyList<MetricPoint>> ObjectiveValuesAsync();
 
     /// <summary>
     /// Deletes a succeeded trial's model (artifact store and this trainer's disk) and records why; its metrics stay. False when

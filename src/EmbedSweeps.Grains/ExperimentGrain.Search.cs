@@ -14,6 +14,7 @@ public sealed partial class ExperimentGrain
     private async Task<ExperimentTrial?> SuggestAsync(SweepDefinition definition)
     {
         if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted) return null;
+        await RecalledAsync(); // a trial stopped early is seen by its last intermediate value
         var finished = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
             .Select(t => Observe(t, definition)).OfType<Observation>().ToList();
         var running = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)

@@ -32,7 +32,6 @@ public sealed partial class ExperimentGrain
                 logger.LogWarning("Sweep {Sweep}: the trials' summaries were not read or stored ({Reason}); asking again at the next activation", Name, e.Message);
             }
         }
-        if (state.State.Status == ExperimentStatus.Running) await RecallReportsAsync();
         await base.OnActivateAsync(cancellationToken);
     }
 

@@ -104,6 +104,7 @@ public sealed partial class ExperimentGrain(
         else
             chosen = state.State.Trials.Where(t => t.Status == TrialStatus.Failed || (!failedOnly && t.Status is TrialStatus.Stopped or TrialStatus.Cancelled)).ToList();
 
+        await RecalledAsync(); // first: what it reads back must not bring a retried trial's old values back
         var retried = new List<string>();
         foreach (var trial in chosen)
             if (await Trial(trial.TrialId).RetryAsync())

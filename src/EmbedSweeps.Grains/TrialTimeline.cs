@@ -26,6 +26,8 @@ public sealed class TrialTimeline(IGrainStorage storage, GrainId grain)
     public const int ChunkSize = 512;
 
     private readonly List<TimelineChunk> sealedChunks = [];
+    // ObjectiveValuesAsync interleaves with the trial's other calls: one load or seal of the cache at a time.
+    private readonly SemaphoreSlim gate = new(1, 1);
 
     /// <summary>
     /// The timeline as readers see it: every chunk in order, then the open one; one value per (step, metric), the latest
@@ -34,8 +36,16 @@ public sealed class TrialTimeline(IGrainStorage storage, GrainId grain)
     /// </summary>
     public async Task<List<MetricPoint>> ReadAsync(int chunks, IReadOnlyList<MetricPoint> open, int fromAttempt = 0)
     {
-        await LoadAsync(chunks);
-        return Merge(sealedChunks.Take(chunks).Where(c => c.Attempt >= fromAttempt).Select(c => c.Points).Append(open));
+        await gate.WaitAsync();
+        try
+        {
+            await LoadAsync(chunks);
+            return Merge(sealedChunks.Take(chunks).Where(c => c.Attempt >= fromAttempt).Select(c => c.Points).Append(open));
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>
@@ -44,14 +54,22 @@ public sealed class TrialTimeline(IGrainStorage storage, GrainId grain)
     /// </summary>
     public async Task SealAsync(int index, TimelineChunk chunk)
     {
-        await LoadAsync(index);
-        var stored = new GrainState<TimelineChunk>();
-        await storage.ReadStateAsync(StateName(index), grain, stored); // its etag, when an earlier try left one
-        stored.State = chunk;
-        await storage.WriteStateAsync(StateName(index), grain, stored);
-        // An earlier seal of this number whose trial state was not stored is replaced, here as in storage.
-        sealedChunks.RemoveRange(index, sealedChunks.Count - index);
-        sealedChunks.Add(chunk);
+        await gate.WaitAsync();
+        try
+        {
+            await LoadAsync(index);
+            var stored = new GrainState<TimelineChunk>();
+            await storage.ReadStateAsync(StateName(index), grain, stored); // its etag, when an earlier try left one
+            stored.State = chunk;
+            await storage.WriteStateAsync(StateName(index), grain, stored);
+            // An earlier seal of this number whose trial state was not stored is replaced, here as in storage.
+            sealedChunks.RemoveRange(index, sealedChunks.Count - index);
+            sealedChunks.Add(chunk);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>

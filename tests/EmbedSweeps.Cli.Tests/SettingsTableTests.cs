@@ -65,5 +65,14 @@ public sealed class SettingsTableTests
             Assert.True(table == trained, $"{setting.Name}: the table says {table}, a training run uses {trained}");
         }
     }
+
+    [Fact]
+    public void TheSweepFormatsDocumentationShowsTheTableAsItIs()
+    {
+        // sweeps/README.md holds the output of `embedsweeps sweep settings`: a setting added to the table and not to the
+        // documentation (or the reverse) fails here. Regenerate it with that command.
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "sweeps", "README.md"));
+        Assert.Contains(SweepSettingsCommand.Markdown(), readme);
+    }
 }
 

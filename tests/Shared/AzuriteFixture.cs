@@ -12,13 +12,27 @@ namespace EmbedSweeps.Testing;
 public sealed class AzuriteFixture : IDisposable
 {
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly (int Blob, int Queue, int Table) ports = (TestPaths.FreePort(), TestPaths.FreePort(), TestPaths.FreePort());
+    private (int Blob, int Queue, int Table) ports;
     private readonly string data = Directory.CreateTempSubdirectory("embedsweeps-azurite-").FullName;
     private Process? process;
 
     public AzuriteFixture()
     {
-        Start();
+        // A port found free can be taken before Azurite binds it (by any process's outgoing connection, under load): Azurite
+        // then exits at once, and a fresh set of ports is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            ports = (TestPaths.FreePort(), TestPaths.FreePort(), TestPaths.FreePort());
+            try
+            {
+                Start();
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                Stop();
+            }
+        }
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
                            $"BlobEndpoint=http://127.0.0.1:{ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports.Queue}/devstoreaccount1;" +
                            $"TableEndpoint=http://127.0.0.1:{ports.Table}/devstoreaccount1;";
@@ -35,8 +49,8 @@ public sealed class AzuriteFixture : IDisposable
                      "--queueHost", "127.0.0.1", "--queuePort", $"{ports.Queue}", "--tableHost", "127.0.0.1", "--tablePort", $"{ports.Table}" })
             start.ArgumentList.Add(argument);
         process = Process.Start(start)!;
-        WaitForPort(ports.Table);
-        WaitForPort(ports.Blob);
+        WaitForPort(process, ports.Table);
+        WaitForPort(process, ports.Blob);
     }
 
     /// <summary>Stops Azurite gracefully (SIGTERM, so it saves its data); <see cref="Start"/> brings it back on the same data.</summary>
@@ -60,11 +74,12 @@ public sealed class AzuriteFixture : IDisposable
         TestPaths.DeleteQuietly(data); // the blobs of every trial model the tests uploaded
     }
 
-    private static void WaitForPort(int port)
+    private static void WaitForPort(Process azurite, int port)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
+            if (azurite.HasExited) throw new IOException($"Azurite exited with code {azurite.ExitCode} before listening on port {port}: {azurite.StandardError.ReadToEnd().Trim()}");
             try
             {
                 using var client = new TcpClient();

@@ -6,5 +6,5 @@ namespace EmbedSweeps.Cli.Commands;
 internal static class BenchCommand
 {
     public static Command Create() =>
-        new("bench", "Benchmarks that print JSON.") { BenchEncodeCommand.Create(), BenchTrainCommand.Create(), BenchClusterCommand.Create(), BenchLeaderboardCommand.Create() };
+        new("bench", "Benchmarks that print JSON.") { BenchEncodeCommand.Create(), BenchTrainCommand.Create(), BenchClusterCommand.Create(), BenchLeaderboardCommand.Create(), BenchStorageCommand.Create() };
 }

@@ -51,7 +51,7 @@ internal static class SweepCommand
         }));
         return new Command("sweep", "Hyperparameter sweeps defined in YAML (see sweeps/README.md).")
         {
-            validate, expand, ClusterCommands.Run(), ClusterCommands.Status(), ClusterCommands.Cancel(), SweepRetryCommand.Create(), SweepImportanceCommand.Create(), ClusterCommands.List(),
+            validate, expand, SweepSettingsCommand.Create(), ClusterCommands.Run(), ClusterCommands.Status(), ClusterCommands.Cancel(), SweepRetryCommand.Create(), SweepImportanceCommand.Create(), ClusterCommands.List(),
         };
     }
 

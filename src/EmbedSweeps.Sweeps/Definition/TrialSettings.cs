@@ -41,9 +41,12 @@ public static class TrialSettings
             return null;
         }
 
+        // A maximum of int.MaxValue only says "fits a whole number": not shown.
         public string Range => (double.IsNegativeInfinity(Min) ? "" : (MinExclusive ? "> " : "≥ ") + Min.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            + (double.IsNegativeInfinity(Min) || double.IsPositiveInfinity(Max) ? "" : " and ")
-            + (double.IsPositiveInfinity(Max) ? "" : (MaxExclusive ? "< " : "≤ ") + Max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            + (double.IsNegativeInfinity(Min) || !ShowsMax ? "" : " and ")
+            + (!ShowsMax ? "" : (MaxExclusive ? "< " : "≤ ") + Max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        private bool ShowsMax => !double.IsPositiveInfinity(Max) && Max < int.MaxValue;
     }
 
     public static readonly string[] Losses = ["softmax", "cosine", "mnrl", "cosent", "cached_mnrl", "matryoshka_cosine", "matryoshka_cosent", "matryoshka_mnrl"];
@@ -71,7 +74,7 @@ public static class TrialSettings
         new("data", ValueType.Text, "training data: nli, stsb, a file or a folder", SetIn: "data.train", Default: "nli"),
         new("max_samples", ValueType.Integer, "use at most this many training examples", 1, int.MaxValue, SetIn: "data.max_samples"),
         new("eval_steps", ValueType.Integer, "evaluate the objective every N steps (and at the end)", 1, int.MaxValue, SetIn: "training.eval_steps"),
-        new("evaluation", ValueType.Text, "the evaluations the trial ends with (JSON)", SetIn: "evaluation", Default: "stsb_validation"),
+        new("evaluation", ValueType.Text, "the evaluations every trial ends with (see Evaluation)", SetIn: "evaluation", Default: "stsb_validation"),
         new("checkpoint_steps", ValueType.Integer, "write a resumable checkpoint every N steps", 1, int.MaxValue, SetIn: "training.checkpoint_steps", InTrialId: false),
         new("baseline", ValueType.Boolean, "evaluate base_model untrained (the sweep's baseline trials)", SetIn: "none (the sweep adds one baseline trial per base model)", Default: false),
     ];
