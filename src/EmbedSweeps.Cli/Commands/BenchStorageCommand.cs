@@ -21,7 +21,7 @@ internal static class BenchStorageCommand
 {
     public static Command Create()
     {
-        var points = new Option<string>("--points") { Description = "Curve lengths to measure, comma-separated.", DefaultValueFactory = _ => "200,2000" };
+        var points = new Option<string>("--points") { Description = "Curve lengths to measure, comma-separated.", DefaultValueFactory = _ => "1000,10000" };
         var perReport = new Option<int>("--per-report") { Description = "Points in each report (a worker's log and eval lines between two sends).", DefaultValueFactory = _ => 20 };
         var command = new Command("storage", "Measure the bytes a trial's curve costs in storage as it grows: appended in chunks against rewritten.") { points, perReport };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
@@ -57,7 +57,11 @@ internal static class BenchStorageCommand
         return command;
     }
 
-    private sealed record Run(int Points, int Reports, long AppendedBytes, long RewrittenBytes, double Ratio);
+    private sealed record Run(int Points, int Reports, long AppendedBytes, long RewrittenBytes, double Ratio)
+    {
+        public long AppendedBytesPerPoint => AppendedBytes / Points;
+        public long RewrittenBytesPerPoint => RewrittenBytes / Points;
+    }
 
     private static List<int> Lengths(string text)
     {
@@ -65,7 +69,7 @@ internal static class BenchStorageCommand
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             lengths.Add(int.TryParse(part, out var n) && n is >= 1 and <= PayloadLimits.MaxTimelinePoints
                 ? n : throw new EmbedSweepsException($"--points {text}: '{part}' is not a length from 1 to {PayloadLimits.MaxTimelinePoints}."));
-        return lengths.Count > 0 ? lengths : throw new EmbedSweepsException("--points: give at least one length, e.g. 200,2000.");
+        return lengths.Count > 0 ? lengths : throw new EmbedSweepsException("--points: give at least one length, e.g. 1000,10000.");
     }
 
     // A running trial's state as the grain stores it, attempt 1, nothing reported yet.
