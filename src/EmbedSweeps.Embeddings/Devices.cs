@@ -16,9 +16,9 @@ public static class Devices
         if (lowered == "cuda" || lowered.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cuda.is_available())
-                throw new EmbedSweepsException($"--device {name}: CUDA is not available here (this build uses the {BuildInfo.TorchBackend} TorchSharp backend; build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use --device cpu).");
+                throw new EmbedSweepsException($"{SettingNames.Of("resources.device")} {name}: CUDA is not available here (this build uses the {BuildInfo.TorchBackend} TorchSharp backend; build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use {SettingNames.Of("resources.device")} cpu).");
             return new Device(lowered);
         }
-        throw new EmbedSweepsException($"--device {name}: unknown device (valid: auto, cpu, cuda, cuda:N).");
+        throw new EmbedSweepsException($"{SettingNames.Of("resources.device")} {name}: unknown device (valid: auto, cpu, cuda, cuda:N).");
     }
 }

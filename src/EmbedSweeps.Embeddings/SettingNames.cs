@@ -24,11 +24,17 @@ public static class SettingNames
         ["checkpoint_steps"] = "--checkpoint-steps", ["logging_steps"] = "--logging-steps",
     };
 
+    /// <summary>Keys of a sweep file that are not trial settings, and the flag of <c>train</c> or <c>eval</c> that sets the same.</summary>
+    public static readonly IReadOnlyDictionary<string, string> OtherFlags = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["resources.device"] = "--device", ["split"] = "--split", ["name"] = "--name",
+    };
+
     /// <summary>
     /// <paramref name="setting"/> (a sweep key, such as <c>learning_rate</c>) as the reader of the message knows it.
     /// Throws KeyNotFoundException for a key not in <see cref="Flags"/> (a programming error).
     /// </summary>
-    public static string Of(string setting) => InSweep.Value ? setting : Flags[setting];
+    public static string Of(string setting) => InSweep.Value ? setting : Flags.TryGetValue(setting, out var flag) ? flag : OtherFlags[setting];
 
     /// <summary>
     /// Messages name settings by their sweep keys until the result is disposed, in this flow of execution only (what it

@@ -164,7 +164,7 @@ public sealed partial class ExperimentGrain(
             if (!started)
             {
                 var snapshot = await Trial(next.TrialId).GetAsync();
-                await ChangeAsync(s => WithTrial(s, next.TrialId, t => t with { Status = snapshot.Status }));
+                await ChangeAsync(s => WithTrial(s, next.TrialId, t => IsStale(t, snapshot.Revision) ? t : t with { Status = snapshot.Status }));
             }
         }
         if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted))
@@ -177,9 +177,10 @@ public sealed partial class ExperimentGrain(
 
     public async Task TrialEndedAsync(string trialId, TrialStatus status, double? objective, TrialSummary summary)
     {
-        // A late message about an earlier attempt (the trial was retried since) changes nothing.
-        if (state.State.Trials.Any(t => t.TrialId == trialId && t.Summary is { } kept && kept.Revision > summary.Revision)) return;
-        await ChangeAsync(s => WithTrial(s, trialId, t => WithSummary(t, summary) with { Status = status, Objective = objective }));
+        // A late message about an earlier attempt (the trial was retried since) changes nothing — checked inside the change,
+        // against the state as it is when the change applies.
+        if (state.State.Trials.Any(t => t.TrialId == trialId && IsStale(t, summary.Revision))) return;
+        await ChangeAsync(s => WithTrial(s, trialId, t => IsStale(t, summary.Revision) ? t : WithSummary(t, summary) with { Status = status, Objective = objective }));
         await TickAsync(); // the next trial first: deletions can take a while
         if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
     }
@@ -200,10 +201,15 @@ public sealed partial class ExperimentGrain(
             }
         }
         if (answers.Count > 0)
-            await ChangeAsync(s => answers.Aggregate(s, (each, snapshot) => WithTrial(each, snapshot.TrialId, t => Refreshed(WithSummary(t, TrialSummary.Of(snapshot)), snapshot))));
+            // A snapshot read before a retry or a start that has since been recorded is older than what is kept: it is skipped.
+            await ChangeAsync(s => answers.Aggregate(s, (each, snapshot) => WithTrial(each, snapshot.TrialId,
+                t => IsStale(t, snapshot.Revision) ? t : Refreshed(WithSummary(t, TrialSummary.Of(snapshot)), snapshot))));
         await TickAsync();
         await KeepBestModelsAsync(); // a success learnt here (a lost notification) counts too
     }
+
+    // The experiment already holds a newer summary of the trial than one of this revision.
+    private static bool IsStale(ExperimentTrial trial, long revision) => trial.Summary is { } kept && kept.Revision > revision;
 
     // A trial as its own grain says it is now: its status, and its final objective once it has ended.
     private ExperimentTrial Refreshed(ExperimentTrial trial, TrialSnapshot snapshot) => snapshot.Status == TrialStatus.Running ? trial
@@ -267,6 +273,7 @@ public sealed partial class ExperimentGrain(
         try
         {
             var next = change(previous);
+            if (legacyRead && next.Reports is not null) next = next with { Reports = null }; // read into memory already
             if (ReferenceEquals(next, previous)) return;
             state.State = next;
             await state.WriteStateAsync();

@@ -10,7 +10,12 @@ public sealed record ExperimentState
     [Id(1)] public string FileName { get; init; } = "";
     [Id(2)] public ExperimentStatus Status { get; init; }
     [Id(3)] public List<ExperimentTrial> Trials { get; init; } = [];
-    // Id 4 held the objective's intermediate values until they were kept in memory only (ExperimentGrain.EarlyTermination).
+    /// <summary>
+    /// The objective's intermediate values as versions before they were kept in memory stored them: read once, by the first
+    /// recall of an activation (they are what those versions judged by, retries included), and dropped at the next write.
+    /// </summary>
+    /// (Stored as JSON by name: the name stays, so states written by earlier versions are read.)
+    [Id(4)] public List<ReportRecord>? Reports { get; init; }
     [Id(5)] public DateTimeOffset? SubmittedAt { get; init; }
     [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Bayes: the TPE found no configuration left to try (a finite space smaller than max_trials).</summary>
@@ -18,3 +23,7 @@ public sealed record ExperimentState
     /// <summary>Trials whose models limits.keep_models removed.</summary>
     [Id(8)] public List<string> ModelsRemoved { get; init; } = [];
 }
+
+/// <summary>One stored intermediate value of the objective (as versions before it stored them in <see cref="ExperimentState.Reports"/>).</summary>
+[GenerateSerializer, Immutable, Alias("EmbedSweeps.ReportRecord")]
+public sealed record ReportRecord([property: Id(0)] string TrialId, [property: Id(1)] int Step, [property: Id(2)] double Value);

@@ -90,7 +90,7 @@ public sealed class TrialGrain(
         // One value per (step, metric) in the open chunk too: a report retried after a storage error repeats its points.
         var open = TrialTimeline.Merge([state.State.Timeline, points]);
         if (state.State.SealedPoints + open.Count > PayloadLimits.MaxTimelinePoints)
-            throw new ArgumentException($"{Key}: the timeline would pass {PayloadLimits.MaxTimelinePoints} points; log or evaluate less often (training.eval_steps).");
+            throw new ArgumentException($"{Key}: the timeline would pass {PayloadLimits.MaxTimelinePoints} points; log or evaluate less often (training.eval_steps); the steps a retried attempt replays count again.");
         var next = state.State with { Timeline = open };
         await SaveAsync(open.Count >= TrialTimeline.ChunkSize ? await SealedAsync(next) : next);
         foreach (var point in points.Where(p => p.Name == state.State.Objective))

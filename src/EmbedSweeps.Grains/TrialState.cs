@@ -17,7 +17,8 @@ public sealed record TrialState
     [Id(8)] public int Failures { get; init; }
     /// <summary>
     /// The timeline's open chunk: the current attempt's points not yet sealed (<see cref="TrialTimeline"/>). States stored
-    /// before timelines were chunked hold the whole timeline here; it is sealed like any other at the next report.
+    /// before timelines were chunked hold the whole timeline here (every attempt's points): it is sealed as one chunk once a
+    /// report takes it to <see cref="TrialTimeline.ChunkSize"/> points or a new attempt starts, and a finished trial keeps it.
     /// </summary>
     [Id(9)] public List<MetricPoint> Timeline { get; init; } = [];
     [Id(10)] public Dictionary<string, double> FinalMetrics { get; init; } = [];

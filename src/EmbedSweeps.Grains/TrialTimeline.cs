@@ -4,8 +4,9 @@ using Orleans.Storage;
 namespace EmbedSweeps.Grains;
 
 /// <summary>
-/// Points of a trial's timeline sealed into one chunk: one attempt's points (a new attempt seals the previous one's),
-/// at most about <see cref="TrialTimeline.ChunkSize"/> of them. Written once and never rewritten.
+/// Points of a trial's timeline sealed into one chunk: one attempt's points (a new attempt seals the previous one's; a
+/// timeline stored before chunks, sealed whole, holds several), at least <see cref="TrialTimeline.ChunkSize"/> of them
+/// unless an attempt ended first. Written once and never rewritten.
 /// </summary>
 [GenerateSerializer, Alias("EmbedSweeps.TimelineChunk")]
 public sealed record TimelineChunk

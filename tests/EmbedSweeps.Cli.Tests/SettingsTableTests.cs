@@ -48,6 +48,9 @@ public sealed class SettingsTableTests
     {
         var options = TrainCommand.Create().Options.Select(o => o.Name).ToHashSet();
         Assert.All(SettingNames.Flags.Values, flag => Assert.Contains(flag, options));
+        // The other keys a message may name (resources.device, an evaluation's split and name): flags of train or eval.
+        var trainOrEval = options.Concat(EvalCommand.Create().Options.Select(o => o.Name)).ToHashSet();
+        Assert.All(SettingNames.OtherFlags.Values, flag => Assert.Contains(flag, trainOrEval));
         // Every setting of a training run has a flag; logging_steps is the train command's own (a worker logs every 10).
         var trained = TrainingBinding.Setters.Keys.Append("logging_steps").Order(StringComparer.Ordinal);
         Assert.Equal(trained, SettingNames.Flags.Keys.Order(StringComparer.Ordinal));

@@ -157,6 +157,8 @@ public sealed class ParsingTests
         var problem = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("  warmup_steps: [0, 100]", "  max_samples: [100, 200]")));
         Assert.Equal((7, 3), (problem.Line, problem.Column));
         Assert.Contains("'max_samples' is set for the whole sweep, not swept: set it under data.max_samples", problem.Message);
+        var baseline = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("  warmup_steps: [0, 100]", "  baseline: [true]")));
+        Assert.Contains("'baseline' is not set in a sweep file: the sweep adds one baseline trial per base model.", baseline.Message);
     }
 
     [Fact]
@@ -167,6 +169,8 @@ public sealed class ParsingTests
         Assert.Contains("training.epochs 0 is out of range (≥ 1 and ≤ 1000)", sweptAlso.Message);
         var swept = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("  warmup_steps: [0, 100]", "  epochs: [1, 1001]")));
         Assert.Contains("epochs 1001 is out of range (≥ 1 and ≤ 1000)", swept.Message);
+        var tooLarge = Assert.Single(Sweeps.Problems(Sweeps.Minimal + "\ntraining: { max_steps: 3000000000 }\n"));
+        Assert.Contains("training.max_steps 3000000000 is out of range (≥ 1 and ≤ 2147483647)", tooLarge.Message);
         var wrongType = Assert.Single(Sweeps.Problems(Sweeps.Minimal.Replace("data: { train: stsb }", "data: { train: stsb, hard_negatives: maybe }")));
         Assert.Contains("data.hard_negatives", wrongType.Message);
     }

@@ -31,15 +31,22 @@ internal static class BenchStorageCommand
             if (batch < 1) throw new EmbedSweepsException("--per-report must be at least 1.");
             var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
             Environment.SetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX", prefix);
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
-            using var bytes = new BlobBytes();
             var runs = new List<Run>();
-            foreach (var length in lengths)
+            try
             {
-                var appended = await AppendedAsync(session, bytes, length, batch);
-                var rewritten = await RewrittenAsync(session, bytes, length, batch);
-                runs.Add(new Run(length, (length + batch - 1) / batch, appended, rewritten, Math.Round((double)rewritten / appended, 1)));
-                Console.Error.WriteLine($"{length} points: {appended / 1024.0:F0} KiB appended, {rewritten / 1024.0:F0} KiB rewritten");
+                await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+                using var bytes = new BlobBytes();
+                foreach (var length in lengths)
+                {
+                    var appended = await AppendedAsync(session, bytes, length, batch);
+                    var rewritten = await RewrittenAsync(session, bytes, length, batch);
+                    runs.Add(new Run(length, (length + batch - 1) / batch, appended, rewritten, Math.Round((double)rewritten / appended, 1)));
+                    Console.Error.WriteLine($"{length} points: {appended / 1024.0:F0} KiB appended, {rewritten / 1024.0:F0} KiB rewritten");
+                }
+            }
+            finally
+            {
+                await DeleteAsync(prefix); // what it wrote is of no use afterwards (hundreds of MB on the rewritten side)
             }
             Console.WriteLine(JsonOutput.Serialize(new
             {
@@ -50,11 +57,21 @@ internal static class BenchStorageCommand
                     appended_bytes = Math.Round((double)runs[^1].AppendedBytes / runs[0].AppendedBytes, 1),
                     rewritten_bytes = Math.Round((double)runs[^1].RewrittenBytes / runs[0].RewrittenBytes, 1),
                 },
-                storage_prefix = prefix,
             }));
             return CommandLine.Success;
         }));
         return command;
+    }
+
+    // Every container and table of the benchmark's own storage prefix.
+    private static async Task DeleteAsync(string prefix)
+    {
+        var options = ClusterSettings.Options();
+        await foreach (var container in options.Blobs().GetBlobContainersAsync(prefix: prefix))
+            await options.Blobs().DeleteBlobContainerAsync(container.Name);
+        var tables = options.Tables();
+        await foreach (var table in tables.QueryAsync())
+            if (table.Name.StartsWith(prefix, StringComparison.Ordinal)) await tables.DeleteTableAsync(table.Name);
     }
 
     private sealed record Run(int Points, int Reports, long AppendedBytes, long RewrittenBytes, double Ratio)

@@ -9,7 +9,7 @@ public static class EvaluationData
     public static List<ScoredPair> StsbPairs(string directory, string split)
     {
         if (!StsbSplits.Contains(split))
-            throw new EmbedSweepsException($"--split {split}: STS-B has no such split (valid: {string.Join(", ", StsbSplits)}).");
+            throw new EmbedSweepsException($"{SettingNames.Of("split")} {split}: STS-B has no such split (valid: {string.Join(", ", StsbSplits)}).");
         var path = Path.Combine(directory, split + ".tsv");
         return TsvFile.Read(path, "sentence1", "sentence2", "score")
             .Select(row => new ScoredPair(row.Field("sentence1"), row.Field("sentence2"),

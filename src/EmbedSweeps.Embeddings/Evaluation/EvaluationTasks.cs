@@ -68,11 +68,11 @@ public static class EvaluationTasks
             };
             if (!valid)
                 throw new EmbedSweepsException(task is "sts" or "pair-classification" or "triplet"
-                    ? $"--split applies to stsb, banking77, retrieval and classification, not to {task} (its data is one file)."
-                    : $"--split {split}: {task} has no such split (stsb: validation or test; banking77: test; mnli-retrieval: validation_matched).");
+                    ? $"{SettingNames.Of("split")} applies to stsb, banking77, retrieval and classification, not to {task} (its data is one file)."
+                    : $"{SettingNames.Of("split")} {split}: {task} has no such split (stsb: validation or test; banking77: test; mnli-retrieval: validation_matched).");
         }
         if (request.Name is not null && !System.Text.RegularExpressions.Regex.IsMatch(request.Name, "^[a-z][a-z0-9_]{0,62}$"))
-            throw new EmbedSweepsException($"--name {request.Name}: must be lower-case letters, digits and '_', starting with a letter (it prefixes metric names).");
+            throw new EmbedSweepsException($"{SettingNames.Of("name")} {request.Name}: must be lower-case letters, digits and '_', starting with a letter (it prefixes metric names).");
     }
 
     private static FewShotClassificationEvaluator Banking77(EvaluationRequest request, DatasetResolver datasets, string name, int batchSize)

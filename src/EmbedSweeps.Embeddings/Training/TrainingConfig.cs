@@ -74,6 +74,5 @@ public sealed record TrainingConfig
         if (!(WeightDecay >= 0)) yield return $"{Of("weight_decay")} {WeightDecay}: must not be negative.";
         if (!(MaxGradNorm > 0)) yield return $"{Of("max_grad_norm")} {MaxGradNorm}: must be greater than 0.";
         if (!(Scale > 0)) yield return $"{Of("scale")} {Scale}: must be greater than 0.";
-        if (MaxGradNorm <= 0) yield return $"max_grad_norm {MaxGradNorm}: must be greater than 0.";
     }
 }

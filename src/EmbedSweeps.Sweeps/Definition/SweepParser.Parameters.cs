@@ -17,7 +17,9 @@ public static partial class SweepParser
             if (!TrialSettings.Sweepable.TryGetValue(key.Value, out var setting))
             {
                 reader.Report(key, TrialSettings.ByName.TryGetValue(key.Value, out var fixedSetting)
-                    ? $"'{key.Value}' is set for the whole sweep, not swept: set it under {fixedSetting.SetIn}."
+                    ? fixedSetting.SetIn.StartsWith("none", StringComparison.Ordinal)
+                        ? $"'{key.Value}' is not set in a sweep file: {fixedSetting.SetIn[6..^1]}."
+                        : $"'{key.Value}' is set for the whole sweep, not swept: set it under {fixedSetting.SetIn}."
                     : $"unknown parameter '{key.Value}'{Suggestions.DidYouMean(key.Value, TrialSettings.Sweepable.Keys)} (valid: {string.Join(", ", TrialSettings.Sweepable.Keys)}).");
                 continue;
             }

@@ -36,17 +36,22 @@ public static class TrialSettings
                 var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
                 var tooLow = MinExclusive ? number <= Min : number < Min;
                 var tooHigh = MaxExclusive ? number >= Max : number > Max;
-                if (tooLow || tooHigh || double.IsNaN(number)) return $"{key} {value} is out of range ({Range}).";
+                if (tooLow || tooHigh || double.IsNaN(number)) return $"{key} {value} is out of range ({Bounds(showAll: true)}).";
             }
             return null;
         }
 
-        // A maximum of int.MaxValue only says "fits a whole number": not shown.
-        public string Range => (double.IsNegativeInfinity(Min) ? "" : (MinExclusive ? "> " : "≥ ") + Min.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            + (double.IsNegativeInfinity(Min) || !ShowsMax ? "" : " and ")
-            + (!ShowsMax ? "" : (MaxExclusive ? "< " : "≤ ") + Max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        /// <summary>The valid range as documentation shows it: a maximum of int.MaxValue only says "a whole number" and is left out.</summary>
+        public string Range => Bounds(showAll: false);
 
-        private bool ShowsMax => !double.IsPositiveInfinity(Max) && Max < int.MaxValue;
+        // Messages about a value out of range show every bound, int.MaxValue included.
+        private string Bounds(bool showAll)
+        {
+            var showsMax = !double.IsPositiveInfinity(Max) && (showAll || Max < int.MaxValue);
+            return (double.IsNegativeInfinity(Min) ? "" : (MinExclusive ? "> " : "≥ ") + Min.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                + (double.IsNegativeInfinity(Min) || !showsMax ? "" : " and ")
+                + (!showsMax ? "" : (MaxExclusive ? "< " : "≤ ") + Max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     public static readonly string[] Losses = ["softmax", "cosine", "mnrl", "cosent", "cached_mnrl", "matryoshka_cosine", "matryoshka_cosent", "matryoshka_mnrl"];
