@@ -35,4 +35,39 @@ public sealed class EarlyTerminationRecallTests(ClusterFixture fixture)
         Assert.True(await experiment.ReportMetricAsync("t-00000000000000ff", 100, -1.0));
         Assert.False(await experiment.ReportMetricAsync("t-00000000000000fe", 100, 99.0));
     }
+
+    [Fact]
+    public async Task ValuesAnEarlierVersionStoredInTheExperimentAreWhatItJudgesBy()
+    {
+        // As an earlier version stored a running sweep: the objective's values in the experiment's own state. Its trials'
+        // timelines are empty here, so only the stored values can put the newcomer below the rung's best half.
+        const string name = "legacy-reports";
+        var grains = fixture.Cluster.GrainFactory;
+        var silo = (fixture.Cluster.Primary as Orleans.TestingHost.InProcessSiloHandle)!.SiloHost.Services;
+        var storage = Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(silo, StorageNames.Experiments);
+        var trials = Enumerable.Range(1, 4).Select(i => new ExperimentTrial($"t-{i:x16}", TrialStatus.Succeeded, "{}", 0.5, "{}")).ToList();
+        var legacy = new ExperimentState
+        {
+            Yaml = ExperimentGrainTests.Sweep(name, "early_termination: { type: successive_halving, min_steps: 100, reduction_factor: 2 }"),
+            FileName = name + ".yaml", Status = ExperimentStatus.Completed, Trials = trials,
+            Reports = [.. trials.Select(t => new ReportRecord(t.TrialId, 100, 0.5))],
+        };
+        var experiment = grains.GetGrain<IExperimentGrain>(name);
+        await storage.WriteStateAsync("experiment", experiment.GetGrainId(), new GrainState<ExperimentState>(legacy));
+
+        Assert.True(await experiment.ReportMetricAsync("t-00000000000000ff", 100, 0.1));
+
+        // Read into memory, they leave the stored state at its next write (here: a trial's new summary).
+        await experiment.TrialChangedAsync(trials[0].TrialId, new TrialSummary(1, TrialStatus.Succeeded, 1, new Dictionary<string, double>(), null, "test", null, null, null));
+        var stored = new GrainState<ExperimentState>();
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(100);
+            await storage.ReadStateAsync("experiment", experiment.GetGrainId(), stored);
+        } while (stored.State?.Reports is not null && clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Null(stored.State!.Reports);
+        Assert.NotNull(stored.State.Trials[0].Summary);
+    }
 }
+
