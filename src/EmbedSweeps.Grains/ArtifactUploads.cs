@@ -11,7 +11,6 @@ namespace EmbedSweeps.Grains;
 /// </summary>
 internal sealed class ArtifactUploads(IArtifactStore store, TrialLaunch launch, ILogger logger)
 {
-    private static readonly TimeSpan[] ModelRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
     private Task pending = Task.CompletedTask;
 
     public void Checkpoint(string directory) => pending = pending.ContinueWith(async _ =>
@@ -28,19 +27,16 @@ internal sealed class ArtifactUploads(IArtifactStore store, TrialLaunch launch, 
     public async Task<string?> ModelAsync(string directory)
     {
         await pending;
-        for (var attempt = 0; ; attempt++)
+        var retrying = RetryPolicy.ModelUpload.Pipeline(e => e is not OutOfMemoryException,
+            (e, _, _) => logger.LogWarning("Trial {Key}: model upload failed ({Message}); retrying", launch.Key, e.Message));
+        try
         {
-            try { return await store.UploadModelAsync(launch.Sweep, launch.TrialId, directory, CancellationToken.None); }
-            catch (Exception e) when (e is not OutOfMemoryException && attempt < ModelRetryDelays.Length)
-            {
-                logger.LogWarning("Trial {Key}: model upload failed ({Message}); retrying", launch.Key, e.Message);
-                await Task.Delay(ModelRetryDelays[attempt]);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                logger.LogError("Trial {Key}: the model stays only at {Directory} on this machine ({Message})", launch.Key, directory, e.Message);
-                return null;
-            }
+            return await retrying.ExecuteAsync(async token => await store.UploadModelAsync(launch.Sweep, launch.TrialId, directory, token));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError("Trial {Key}: the model stays only at {Directory} on this machine ({Message})", launch.Key, directory, e.Message);
+            return null;
         }
     }
 }

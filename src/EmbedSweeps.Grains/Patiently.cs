@@ -4,31 +4,26 @@ using Microsoft.Extensions.Logging;
 namespace EmbedSweeps.Grains;
 
 /// <summary>
-/// Calls into the cluster from a trial runner, retrying through a storage or silo outage (backing off to
-/// 30 s, for up to <see cref="Patience"/>): a worker's progress and result wait instead of being dropped.
-/// The grains make this safe — a repeated report replaces its points, a repeated result is a no-op.
+/// Calls into the cluster from a trial runner under <see cref="RetryPolicy.WorkerReports"/>: through a storage or silo
+/// outage of up to about 10 minutes a worker's progress and result wait instead of being dropped. Refusals (bad input,
+/// no trainer) are not retried. The grains make this safe — a repeated report replaces its points, a repeated result is a no-op.
 /// </summary>
 internal static class Patiently
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
+    public static TimeSpan Patience => RetryPolicy.WorkerReports.Patience;
 
     public static async Task<T> CallAsync<T>(Func<Task<T>> call, ILogger logger, string what)
     {
-        var delay = TimeSpan.FromMilliseconds(500);
+        // A call into a silo that is down can itself take a while to fail: the patience bounds the whole call, not only the waits.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        var pipeline = RetryPolicy.WorkerReports.Pipeline(
+            e => e is not (ArgumentException or InvalidOperationException or NoTrainerException or OutOfMemoryException) && clock.Elapsed < Patience,
+            (e, retry, _) =>
             {
-                return await call();
-            }
-            catch (Exception e) when (e is not (ArgumentException or InvalidOperationException or NoTrainerException) && clock.Elapsed < Patience)
-            {
-                if (attempt == 1 || attempt % 10 == 0) logger.LogWarning("{What} failed ({Message}); retrying for up to {Patience}", what, e.Message.Split('\n')[0], Patience);
-                await Task.Delay(delay);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 30_000));
-            }
-        }
+                if (retry == 1 || retry % 10 == 0)
+                    logger.LogWarning("{What} failed ({Message}); retrying for up to {Patience}", what, e.Message.Split('\n')[0], Patience);
+            });
+        return await pipeline.ExecuteAsync(async _ => await call());
     }
 
     public static Task CallAsync(Func<Task> call, ILogger logger, string what) =>
