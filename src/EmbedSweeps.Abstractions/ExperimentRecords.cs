@@ -40,6 +40,12 @@ public sealed record ExperimentSnapshot(
 
     /// <summary>The succeeded trials on the Pareto front of <see cref="Pareto"/>'s metrics (empty when it names none).</summary>
     [Id(11)] public IReadOnlyList<string> ParetoFront { get; init; } = [];
+
+    /// <summary>
+    /// Every trial setting in the order of the settings table (base_model, loss, learning_rate, …): the order leaderboards
+    /// show their setting columns in (<see cref="Leaderboard.VaryingSettings"/>), the same in the CLI and the web.
+    /// </summary>
+    [Id(12)] public IReadOnlyList<string> SettingOrder { get; init; } = [];
 }
 
 /// <summary>A promotion of a trial's model under an alias, recorded in the registry's history.</summary>

@@ -78,6 +78,19 @@ public static class Leaderboard
     }
 
     /// <summary>A flat JSON object's values as text (strings unquoted, numbers as written).</summary>
+    /// <summary>
+    /// The settings a leaderboard shows as columns: those that differ among the searched trials (baselines aside), in
+    /// <paramref name="order"/> (<see cref="ExperimentSnapshot.SettingOrder"/>), any it does not name after them by name.
+    /// </summary>
+    public static IReadOnlyList<string> VaryingSettings(IReadOnlyList<LeaderboardRow> rows, IReadOnlyList<string> order)
+    {
+        var searched = rows.Where(r => !r.Baseline).ToList();
+        var position = order.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
+        return searched.SelectMany(r => r.Settings.Keys).Distinct()
+            .Where(k => searched.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1)
+            .OrderBy(k => position.GetValueOrDefault(k, int.MaxValue)).ThenBy(k => k, StringComparer.Ordinal).ToList();
+    }
+
     public static IReadOnlyDictionary<string, string> Values(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -224,7 +224,7 @@ public sealed partial class ExperimentGrain(
         return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
             best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt)
         {
-            Pareto = definition?.Pareto ?? [], Version = state.Etag, ParetoFront = Front(definition?.Pareto ?? []),
+            Pareto = definition?.Pareto ?? [], Version = state.Etag, ParetoFront = Front(definition?.Pareto ?? []), SettingOrder = SettingOrder,
         };
     }
 
@@ -232,6 +232,8 @@ public sealed partial class ExperimentGrain(
     private List<string> Front(IReadOnlyList<string> metrics) => metrics.Count < 2 ? [] : ParetoFront.Of(
         state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Summary is not null).Select(t => (t.TrialId, t.Summary!.FinalMetrics)),
         metrics).Order(StringComparer.Ordinal).ToList();
+
+    private static readonly List<string> SettingOrder = [.. TrialSettings.All.Select(s => s.Name)];
 
     private SweepDefinition? Definition()
     {

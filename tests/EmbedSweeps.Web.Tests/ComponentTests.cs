@@ -52,6 +52,22 @@ public sealed class ComponentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EverySettingTheTrialsVaryIsAColumnInTheSweepsOrder()
+    {
+        // scale varies too (a grid listing a fixed few settings left it out); the loss is the same for all.
+        var rows = Board.Select((r, i) => r.Baseline ? r : r with
+        {
+            Settings = new Dictionary<string, string>(r.Settings) { ["loss"] = "cosent", ["scale"] = $"{10 * i}", ["seed"] = "42" },
+        }).ToArray();
+        var grid = Render<LeaderboardGrid>(p => p.Add(g => g.Rows, rows).Add(g => g.Sweep, "s").Add(g => g.Objective, "stsb_validation_spearman_cosine")
+            .Add(g => g.SettingOrder, ["base_model", "loss", "learning_rate", "seed", "scale"]));
+
+        Assert.Equal(["base_model", "learning_rate", "scale"], grid.Instance.SettingColumns);
+        Assert.True(IndexOf(grid, "LR") < IndexOf(grid, "Scale"));
+        Assert.Equal(["", "10", "20", "30"], Column(grid, IndexOf(grid, "Scale")).Select(v => v == "—" ? "" : v));
+    }
+
+    [Fact]
     public void TheBestValueOfEachMetricColumnIsHighlighted()
     {
         var grid = Render<LeaderboardGrid>(p => p.Add(g => g.Rows, Board).Add(g => g.Sweep, "s").Add(g => g.Objective, "stsb_validation_spearman_cosine"));

@@ -16,10 +16,7 @@ internal static class LeaderboardTable
         pareto ??= [];
         var front = OnFront(rows, pareto);
         var shown = Top(rows, top);
-        var searchedRows = rows.Where(r => !r.Baseline).ToList();
-        // The settings that vary, in the order of the settings table (base_model, loss, learning_rate, …), not alphabetical.
-        var varying = searchedRows.SelectMany(r => r.Settings.Keys).Distinct().Where(k => searchedRows.Select(r => r.Settings.GetValueOrDefault(k)).Distinct().Count() > 1)
-            .OrderBy(k => TableOrder.GetValueOrDefault(k, int.MaxValue)).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        var varying = Leaderboard.VaryingSettings(rows, experiment.SettingOrder);
         // The headline metrics; --json has all of them.
         var metrics = rows.SelectMany(r => r.Metrics.Keys).Distinct()
             .Where(m => m == experiment.Objective || m.EndsWith("_spearman_cosine", StringComparison.Ordinal) || m.EndsWith("_ndcg_at_10", StringComparison.Ordinal)
@@ -45,8 +42,6 @@ internal static class LeaderboardTable
         if (metrics.Any(m => m.StartsWith("banking77_", StringComparison.Ordinal)))
             Console.WriteLine("banking77_*: MTEB Banking77Classification under MTEB 2.x sampling (mteb-v2) unless the metric name says mteb_v1.");
     }
-
-    private static readonly Dictionary<string, int> TableOrder = EmbedSweeps.Sweeps.Definition.TrialSettings.All.Select((s, i) => (s.Name, i)).ToDictionary(p => p.Name, p => p.i);
 
     /// <summary>The succeeded trials (baseline aside) on the Pareto front of <paramref name="pareto"/>.</summary>
     public static IReadOnlySet<string> OnFront(IEnumerable<LeaderboardRow> rows, IReadOnlyList<string> pareto) => pareto.Count == 0
