@@ -30,6 +30,16 @@ public sealed class TimelineStorageTests(ClusterFixture fixture)
         return stored.State ?? throw new InvalidOperationException("the trial has no stored state");
     }
 
+    // A trial on its first attempt (a held worker: the test reports for it), sent `points` points in reports of 101.
+    private async Task<ITrialGrain> RunningTrialAsync(string key, int points)
+    {
+        var trial = Grains.GetGrain<ITrialGrain>(key);
+        await trial.CreateAsync("""{"hold":true}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), maxFailures: 1);
+        await trial.StartAsync();
+        for (var from = 0; from < points; from += 100) Assert.True(await trial.ReportAsync(1, Report(from, +1)));
+        return trial;
+    }
+
     // A failed attempt's worker is gone: the held stand-in of the test runner goes too, so it counts no busy slot.
     private async Task FailAsync(ITrialGrain trial, int attempt, string reason)
     {
@@ -40,10 +50,7 @@ public sealed class TimelineStorageTests(ClusterFixture fixture)
     [Fact]
     public async Task ALongTimelineIsStoredInChunksAndReadsBackWholeAcrossAttempts()
     {
-        var trial = Grains.GetGrain<ITrialGrain>("chunks/t-1");
-        await trial.CreateAsync("""{"hold":true}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), maxFailures: 1);
-        await trial.StartAsync();
-        for (var from = 0; from < 1300; from += 100) Assert.True(await trial.ReportAsync(1, Report(from, +1)));
+        var trial = await RunningTrialAsync("chunks/t-1", points: 1300);
 
         var stored = await StoredAsync(trial);
         Assert.Equal(2, stored.SealedChunks); // 606 points each: a chunk is sealed once the open one holds 512 or more
@@ -68,10 +75,7 @@ public sealed class TimelineStorageTests(ClusterFixture fixture)
     [Fact]
     public async Task EarlyTerminationRecallsTheObjectiveSinceTheLastRetryByAUser()
     {
-        var trial = Grains.GetGrain<ITrialGrain>("recall/t-1");
-        await trial.CreateAsync("""{"hold":true}""", "m", "cpu", 1, TimeSpan.FromMinutes(5), maxFailures: 1);
-        await trial.StartAsync();
-        for (var from = 0; from < 700; from += 100) Assert.True(await trial.ReportAsync(1, Report(from, +1)));
+        var trial = await RunningTrialAsync("recall/t-1", points: 700);
         await FailAsync(trial, 1, "the worker was lost"); // retried after a failure: still the same judged run
         Assert.True(await trial.ReportAsync(2, Report(600, -1)));
 
