@@ -30,6 +30,10 @@ public sealed class SweepCommandTests
         using var document = System.Text.Json.JsonDocument.Parse(result.Output);
         var trials = document.RootElement.GetProperty("trials");
         Assert.Equal(4, trials.GetArrayLength());
-        Assert.StartsWith("t-", trials[0].GetProperty("id").GetString());
+        Assert.StartsWith("t-", trials[0].GetProperty("trial_id").GetString());
+        // An evaluation list is JSON in the JSON, never JSON text inside a string.
+        var listed = CliRunner.Run("sweep", "expand", Path.Combine(CliRunner.RepositoryRoot, "sweeps", "nli-cpu.yaml"), "--json");
+        using var nli = System.Text.Json.JsonDocument.Parse(listed.Output);
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, nli.RootElement.GetProperty("trials")[0].GetProperty("settings").GetProperty("evaluation").ValueKind);
     }
 }

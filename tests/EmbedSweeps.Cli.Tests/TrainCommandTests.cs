@@ -31,6 +31,17 @@ public sealed class TrainCommandTests
     public void ANonPositiveLearningRateIsRefused() =>
         AssertClearError(CliRunner.Run("train", "--model", Model, "--data", "stsb", "--loss", "cosine", "--lr", "0", "--output", Path.Combine(CliRunner.NewTemporaryDirectory(), "run")), "--lr");
 
+    [Theory]
+    [InlineData("--lr", "2", "--lr 2 is out of range (> 0 and ≤ 1)")]
+    [InlineData("--max-seq-length", "4", "--max-seq-length 4 is out of range (≥ 8 and ≤ 8192)")]
+    [InlineData("--scale", "5000", "--scale 5000 is out of range (> 0 and ≤ 1000)")]
+    public void AValueASweepFileWouldRefuseIsRefusedByTrainToo(string flag, string value, string message)
+    {
+        var output = Path.Combine(CliRunner.NewTemporaryDirectory(), "run");
+        AssertClearError(CliRunner.Run("train", "--model", Model, "--data", "stsb", "--loss", "cosine", flag, value, "--output", output), message);
+        Assert.False(Directory.Exists(output), "a refused run must leave nothing behind");
+    }
+
     [Fact]
     public void MissingColumnsAreNamed()
     {

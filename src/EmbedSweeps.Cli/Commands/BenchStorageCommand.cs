@@ -23,7 +23,8 @@ internal static class BenchStorageCommand
     {
         var points = new Option<string>("--points") { Description = "Curve lengths to measure, comma-separated.", DefaultValueFactory = _ => "1000,10000" };
         var perReport = new Option<int>("--per-report") { Description = "Points in each report (a worker's log and eval lines between two sends).", DefaultValueFactory = _ => 20 };
-        var command = new Command("storage", "Measure the bytes a trial's curve costs in storage as it grows: appended in chunks against rewritten.") { points, perReport };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var command = new Command("storage", "Measure the bytes a trial's curve costs in storage as it grows: appended in chunks against rewritten.") { points, perReport, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var lengths = Lengths(result.GetValue(points)!);
@@ -48,7 +49,7 @@ internal static class BenchStorageCommand
             {
                 await DeleteAsync(prefix); // what it wrote is of no use afterwards (hundreds of MB on the rewritten side)
             }
-            Console.WriteLine(JsonOutput.Serialize(new
+            var text = JsonOutput.Serialize(new
             {
                 per_report = batch, chunk_points = TrialTimeline.ChunkSize, runs,
                 growth_from_first_to_last = runs.Count < 2 ? null : new
@@ -57,7 +58,9 @@ internal static class BenchStorageCommand
                     appended_bytes = Math.Round((double)runs[^1].AppendedBytes / runs[0].AppendedBytes, 1),
                     rewritten_bytes = Math.Round((double)runs[^1].RewrittenBytes / runs[0].RewrittenBytes, 1),
                 },
-            }));
+            });
+            Console.WriteLine(text);
+            if (result.GetValue(json) is { } path) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
             return CommandLine.Success;
         }));
         return command;
@@ -74,7 +77,8 @@ internal static class BenchStorageCommand
             if (table.Name.StartsWith(prefix, StringComparison.Ordinal)) await tables.DeleteTableAsync(table.Name);
     }
 
-    private sealed record Run(int Points, int Reports, long AppendedBytes, long RewrittenBytes, double Ratio)
+    // RewrittenOverAppended: how many times the bytes the old way cost.
+    private sealed record Run(int Points, int Reports, long AppendedBytes, long RewrittenBytes, double RewrittenOverAppended)
     {
         public long AppendedBytesPerPoint => AppendedBytes / Points;
         public long RewrittenBytesPerPoint => RewrittenBytes / Points;

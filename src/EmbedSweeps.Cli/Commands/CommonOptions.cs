@@ -15,9 +15,9 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public static Option<int> BatchSize(int fallback = 32)
+    public static Option<int> BatchSize(int fallback = 32, string description = "Texts per forward pass.")
     {
-        var option = new Option<int>("--batch-size") { Description = "Texts per forward pass.", DefaultValueFactory = _ => fallback };
+        var option = new Option<int>("--batch-size") { Description = description, DefaultValueFactory = _ => fallback };
         option.AtLeast(1);
         return option;
     }

@@ -42,7 +42,8 @@ internal static class SweepCommand
                     sweep = sweep.Name,
                     method = sweep.Method.ToString().ToLowerInvariant(),
                     objective = new { metric = sweep.Objective.Metric, goal = sweep.Objective.Goal.ToString().ToLowerInvariant() },
-                    trials = trials.Select(t => new { id = t.Id, settings = t.Settings }),
+                    // Named and written as every --json output: trial_id, and the evaluation list as JSON, not JSON text.
+                    trials = trials.Select(t => new { trial_id = t.Id, settings = JsonOutput.Object(TrialConfig.Canonical(t.Settings)) }),
                 };
                 JsonOutput.Print(document);
             }

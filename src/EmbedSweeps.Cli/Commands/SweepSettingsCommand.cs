@@ -26,18 +26,18 @@ internal static class SweepSettingsCommand
     {
         var lines = new List<string>
         {
-            "| key | set in | type | range | default | in the trial id | losses that read it | |",
+            "| key | set in | type | range | default | in the trial id | losses that read it | meaning |",
             "|---|---|---|---|---|---|---|---|",
         };
         foreach (var s in TrialSettings.All)
         {
-            var readBy = s.UsedBy is { } losses ? string.Join(", ", losses) : s.Sweepable ? "every loss" : "";
+            var readBy = s.UsedBy is { } losses ? string.Join(", ", losses) : s.Sweepable ? "every loss" : "—";
             lines.Add($"| `{s.Name}` | {s.SetIn} | {Type(s)} | {Range(s)} | {Default(s)} | {(s.InTrialId ? "yes" : "no")} | {readBy} | {s.Description} |");
         }
         return string.Join('\n', lines) + "\n";
     }
 
-    private static string Type(TrialSettings.Setting s) => s.Type switch
+    private static string Type(TrialSettings.Setting s) => s.Name == "evaluation" ? "list (see Evaluation)" : s.Type switch
     {
         TrialSettings.ValueType.Integer => "whole number",
         TrialSettings.ValueType.Number => "number",
@@ -50,7 +50,7 @@ internal static class SweepSettingsCommand
     private static string Default(TrialSettings.Setting s) => s.Default switch
     {
         null when s.Name is "base_model" or "loss" => "(required)",
-        null => "",
+        null => "—",
         bool flag => flag ? "true" : "false",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture).ToLowerInvariant(),
         var text => text.ToString()!,

@@ -19,7 +19,7 @@ internal static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 2e-5 };
         var warmupSteps = new Option<int?>("--warmup-steps") { Description = "Linear warm-up steps (or --warmup-ratio)." };
         var warmupRatio = new Option<double?>("--warmup-ratio") { Description = "Warm-up as a fraction of all steps." };
-        var batchSize = CommonOptions.BatchSize();
+        var batchSize = CommonOptions.BatchSize(description: "Training examples per optimizer step (the batch in-batch negatives come from).");
         var epochs = new Option<int>("--epochs") { Description = "Passes over the data (ignored with --max-steps).", DefaultValueFactory = _ => 1 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after this many optimizer steps." };
         var evalSteps = new Option<int?>("--eval-steps") { Description = "Evaluate every N steps (always at the end)." };
@@ -82,6 +82,8 @@ internal static class TrainCommand
                 MatryoshkaDims = ParseDimensions(result.GetValue(matryoshkaDims)),
             };
             var problems = config.Problems().ToList();
+            // The same ranges as a sweep file (one table), once the values make sense at all.
+            if (problems.Count == 0) problems.AddRange(TrainingBinding.OutOfRange(config));
             if (problems.Count > 0) throw new EmbedSweepsException(string.Join(" ", problems));
 
             var outputPath = Path.GetFullPath(result.GetValue(output)!);

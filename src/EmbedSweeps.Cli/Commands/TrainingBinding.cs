@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Training;
+using EmbedSweeps.Sweeps.Definition;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -12,6 +13,22 @@ namespace EmbedSweeps.Cli.Commands;
 /// </summary>
 internal static class TrainingBinding
 {
+    /// <summary>
+    /// The values of <paramref name="config"/> outside the ranges of the settings table — what a sweep file would refuse
+    /// (<c>--lr 2</c>, <c>--max-seq-length 4</c>) — each a sentence naming the setting as its reader knows it.
+    /// </summary>
+    public static IEnumerable<string> OutOfRange(TrainingConfig config)
+    {
+        var stored = JsonSerializer.SerializeToElement(config, TrainingConfig.Json);
+        foreach (var name in Setters.Keys)
+        {
+            var setting = TrialSettings.ByName[name];
+            if (setting.Type is not (TrialSettings.ValueType.Integer or TrialSettings.ValueType.Number)) continue;
+            if (!stored.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number) continue;
+            if (setting.Check(value.GetDouble(), SettingNames.Of(name)) is { } problem) yield return problem;
+        }
+    }
+
     /// <summary>Settings the trial worker reads itself: what it evaluates, and whether it trains at all.</summary>
     public static readonly IReadOnlyList<string> ReadByTheWorker = ["evaluation", "baseline"];
 
