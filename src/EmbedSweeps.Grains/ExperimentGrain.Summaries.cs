@@ -43,6 +43,9 @@ public sealed partial class ExperimentGrain
 
     private static bool IsNewer(ExperimentTrial trial, TrialSummary summary) => trial.Summary is null || trial.Summary.Revision < summary.Revision;
 
+    // The experiment already holds a newer summary of the trial than one of this revision (an equal one is not stale).
+    private static bool IsStale(ExperimentTrial trial, long revision) => trial.Summary is { } kept && kept.Revision > revision;
+
     // One-way messages can overtake each other: an older summary never replaces a newer one.
     private static ExperimentTrial WithSummary(ExperimentTrial trial, TrialSummary summary) =>
         IsNewer(trial, summary) ? trial with { Summary = summary } : trial;

@@ -208,9 +208,6 @@ public sealed partial class ExperimentGrain(
         await KeepBestModelsAsync(); // a success learnt here (a lost notification) counts too
     }
 
-    // The experiment already holds a newer summary of the trial than one of this revision.
-    private static bool IsStale(ExperimentTrial trial, long revision) => trial.Summary is { } kept && kept.Revision > revision;
-
     // A trial as its own grain says it is now: its status, and its final objective once it has ended.
     private ExperimentTrial Refreshed(ExperimentTrial trial, TrialSnapshot snapshot) => snapshot.Status == TrialStatus.Running ? trial
         : trial with { Status = snapshot.Status, Objective = snapshot.FinalMetrics.TryGetValue(Definition()!.Objective.Metric, out var v) ? v : trial.Objective };

@@ -24,7 +24,7 @@ internal static class BenchClusterCommand
         var trials = new Option<int>("--trials") { Description = "Trials in the sweep.", DefaultValueFactory = _ => 500 };
         var slots = new Option<int>("--slots") { Description = "Trials running at once.", DefaultValueFactory = _ => 20 };
         var vocabulary = new Option<string>("--vocabulary-from") { Description = "A model whose vocabulary the tiny BERT uses.", DefaultValueFactory = _ => "sentence-transformers/all-MiniLM-L6-v2" };
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var json = BenchMeasurements.JsonOption();
         var command = new Command("cluster", "Measure scheduling overhead: N one-step trials of a tiny model on S slots.") { trials, slots, vocabulary, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
@@ -93,8 +93,7 @@ internal static class BenchClusterCommand
                 cpus = Environment.ProcessorCount,
             };
             var text = JsonOutput.Serialize(report);
-            Console.WriteLine(text);
-            if (result.GetValue(json) is { } path) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+            BenchMeasurements.Report(text, result.GetValue(json));
             Directory.Delete(folder, recursive: true);
             return CommandLine.Success;
         }));

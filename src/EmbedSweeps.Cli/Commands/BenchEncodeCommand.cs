@@ -12,7 +12,7 @@ internal static class BenchEncodeCommand
     {
         var model = CommonOptions.Model();
         var input = new Option<string>("--input", "-i") { Description = "Texts (.jsonl or .txt) to encode each run.", Required = true };
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var json = BenchMeasurements.JsonOption();
         var runs = new Option<int>("--runs") { Description = "Timed runs after one warm-up; the median is reported.", DefaultValueFactory = _ => 5 };
         var batchSize = CommonOptions.BatchSize();
         var device = CommonOptions.Device();
@@ -57,8 +57,7 @@ internal static class BenchEncodeCommand
                 peak_rss_mb = Math.Round(BenchMeasurements.PeakResidentMegabytes(), 1),
             };
             var text = JsonOutput.Serialize(report);
-            Console.WriteLine(text);
-            if (jsonPath is not null) AtomicFile.Write(jsonPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+            BenchMeasurements.Report(text, jsonPath);
             return Task.FromResult(CommandLine.Success);
         }));
         return encode;

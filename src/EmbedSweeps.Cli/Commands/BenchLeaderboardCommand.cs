@@ -33,7 +33,7 @@ internal static class BenchLeaderboardCommand
         var trials = new Option<int>("--trials") { Description = "Finished trials in the stored sweep.", DefaultValueFactory = _ => 1000 };
         var points = new Option<int>("--points") { Description = "Curve points per trial.", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Refreshes timed after the first read; the median is reported.", DefaultValueFactory = _ => 5 };
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var json = BenchMeasurements.JsonOption();
         var command = new Command("leaderboard", "Measure the leaderboard's read path on a stored sweep of N finished trials.") { trials, points, runs, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
@@ -70,8 +70,7 @@ internal static class BenchLeaderboardCommand
                 seeding_seconds = Math.Round(seeding, 1), storage_prefix = prefix, cpus = Environment.ProcessorCount,
             };
             var text = JsonOutput.Serialize(report);
-            Console.WriteLine(text);
-            if (result.GetValue(json) is { } path) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+            BenchMeasurements.Report(text, result.GetValue(json));
             return CommandLine.Success;
         }));
         return command;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace EmbedSweeps.Cli.Commands;
@@ -5,6 +6,16 @@ namespace EmbedSweeps.Cli.Commands;
 /// <summary>What the benchmarks report: medians and the process's peak memory.</summary>
 internal static class BenchMeasurements
 {
+    /// <summary>Every benchmark's <c>--json FILE</c>: the results also written to a file.</summary>
+    public static Option<string?> JsonOption() => new("--json") { Description = "Also write the results to this JSON file." };
+
+    /// <summary>Prints the results (JSON text) and, when <paramref name="path"/> is given, writes them there atomically.</summary>
+    public static void Report(string text, string? path)
+    {
+        Console.WriteLine(text);
+        if (path is not null) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -23,7 +23,7 @@ internal static class BenchStorageCommand
     {
         var points = new Option<string>("--points") { Description = "Curve lengths to measure, comma-separated.", DefaultValueFactory = _ => "1000,10000" };
         var perReport = new Option<int>("--per-report") { Description = "Points in each report (a worker's log and eval lines between two sends).", DefaultValueFactory = _ => 20 };
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var json = BenchMeasurements.JsonOption();
         var command = new Command("storage", "Measure the bytes a trial's curve costs in storage as it grows: appended in chunks against rewritten.") { points, perReport, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
@@ -59,8 +59,7 @@ internal static class BenchStorageCommand
                     rewritten_bytes = Math.Round((double)runs[^1].RewrittenBytes / runs[0].RewrittenBytes, 1),
                 },
             });
-            Console.WriteLine(text);
-            if (result.GetValue(json) is { } path) AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+            BenchMeasurements.Report(text, result.GetValue(json));
             return CommandLine.Success;
         }));
         return command;

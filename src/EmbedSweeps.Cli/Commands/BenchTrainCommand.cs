@@ -22,7 +22,7 @@ internal static class BenchTrainCommand
         var warmupSteps = new Option<int>("--warmup-steps") { Description = "Untimed steps first.", DefaultValueFactory = _ => 3 };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
         var device = CommonOptions.Device();
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var json = BenchMeasurements.JsonOption();
         var profile = new Option<bool>("--profile") { Description = "Also report where a timed step's milliseconds go (forward by component, loss, backward, optimizer, copies)." };
         var command = new Command("train", "Measure training throughput: pairs/s (median step), tokens/s, peak RSS.")
         {
@@ -84,8 +84,7 @@ internal static class BenchTrainCommand
             {
                 DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // profile only when asked for
             });
-            Console.WriteLine(text);
-            if (jsonPath is not null) File.WriteAllText(jsonPath, text);
+            BenchMeasurements.Report(text, jsonPath);
             return Task.FromResult(CommandLine.Success);
         }));
         return command;
