@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Client;
-using EmbedSweeps.Silo;
 
 namespace EmbedSweeps.Cli;
 
@@ -47,7 +46,7 @@ internal static class CommandLine
             {
                 return await body(result, cancellationToken);
             }
-            catch (EmbedSweepsException e)
+            catch (Exception e) when (e is EmbedSweepsException or SettingException)
             {
                 Console.Error.WriteLine($"error: {Secrets.Redact(e.Message)}");
                 return BadInput;
@@ -60,7 +59,7 @@ internal static class CommandLine
             catch (Exception e)
             {
                 Console.Error.WriteLine($"internal error: {e.GetType().Name}: {Secrets.Redact(e.Message)}");
-                if (Environment.GetEnvironmentVariable("EMBEDSWEEPS_DEBUG") == "1") Console.Error.WriteLine(Secrets.Redact(e.ToString()));
+                if (result.Configuration().Text("Debug") is "1" or "true") Console.Error.WriteLine(Secrets.Redact(e.ToString()));
                 else Console.Error.WriteLine("Set EMBEDSWEEPS_DEBUG=1 for the stack trace, and please report it.");
                 return InternalError;
             }

@@ -1,15 +1,19 @@
-using System.CommandLine;
 using EmbedSweeps.Cli.Commands;
+using EmbedSweeps.Client;
 
 namespace EmbedSweeps.Cli;
 
 /// <summary>The <c>embedsweeps</c> command: its subcommands, in the order <c>--help</c> lists them.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => CommandLine.Run(CreateRoot(), args);
+    public static int Main(string[] args) => Run(args, EmbedSweepsConfiguration.EnvironmentVariables());
 
-    public static RootCommand CreateRoot() =>
-        new("EmbedSweeps: fine-tune and evaluate sentence-embedding models, and sweep their hyperparameters.")
+    /// <summary>Runs the command with settings from <paramref name="variables"/>, named as environment variables (tests pass their own).</summary>
+    public static int Run(string[] args, IReadOnlyDictionary<string, string> variables) =>
+        CommandLine.Run(CreateRoot(EmbedSweepsConfiguration.FromVariables(variables)), args);
+
+    internal static CliRoot CreateRoot(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        new(configuration)
         {
             EncodeCommand.Create(),
             EvalCommand.Create(),

@@ -2,7 +2,7 @@ using EmbedSweeps.Embeddings.Hub;
 
 namespace EmbedSweeps.Cli;
 
-/// <summary>The settings and resolvers of this run, built once from embedsweeps.json and the environment.</summary>
+/// <summary>Where models and data sets are looked for in this run, read once from embedsweeps.json and the environment.</summary>
 internal static class Runtime
 {
     private static readonly Lazy<EmbedSweepsSettings> LazySettings = new(EmbedSweepsSettings.Load);
@@ -12,10 +12,9 @@ internal static class Runtime
     public static DatasetResolver Datasets => new(Settings);
 
     /// <summary>
-    /// This deployment's working files (trials, fetched artifacts): EMBEDSWEEPS_HOME when set (containers
-    /// point it at a volume), else .embedsweeps beside the settings file, or in the current folder.
+    /// Where trial files and fetched artifacts go unless <c>Home</c> (env <c>EMBEDSWEEPS_HOME</c>) says otherwise: .embedsweeps beside
+    /// the settings file, or in the current folder.
     /// </summary>
-    public static string StateDirectory =>
-        Environment.GetEnvironmentVariable("EMBEDSWEEPS_HOME") is { Length: > 0 } home ? home
-            : Path.Combine(Settings.Source is { } source ? Path.GetDirectoryName(source)! : Directory.GetCurrentDirectory(), ".embedsweeps");
+    public static string DefaultStateDirectory =>
+        Path.Combine(Settings.Source is { } source ? Path.GetDirectoryName(source)! : Directory.GetCurrentDirectory(), ".embedsweeps");
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
 
 namespace EmbedSweeps.Client;
 
@@ -99,21 +100,32 @@ public sealed record EmbedSweepsClusterOptions
     public string ServiceId { get; init; } = "embedsweeps";
     public string ClusterId { get; init; } = "embedsweeps";
 
-    public static EmbedSweepsClusterOptions FromEnvironment() => new()
+    /// <summary>
+    /// The options <paramref name="configuration"/> sets (<see cref="EmbedSweepsConfiguration"/>): <c>Storage:ConnectionString</c>,
+    /// <c>Storage:AccountName</c>, <c>Storage:Prefix</c>, <c>Scheduling:ReminderSeconds</c>, <c>Cluster:Listen</c>,
+    /// <c>Cluster:Advertise</c>, <c>Cluster:Insecure</c> and <c>Cluster:Tls:*</c>; what it leaves unset keeps its default.
+    /// </summary>
+    /// <exception cref="SettingException">A value is malformed (an address, a number, the TLS files); the message names its variable.</exception>
+    public static EmbedSweepsClusterOptions Bind(IConfiguration configuration)
     {
-        ConnectionString = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING") is { Length: > 0 } value ? value : DevelopmentStorage,
-        AccountName = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__ACCOUNTNAME") is { Length: > 0 } account ? account : null,
-        ReminderPeriod = int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS"), out var seconds) && seconds >= 1
-            ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1),
-        StoragePrefix = Environment.GetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX") is { Length: > 0 } prefix ? prefix : "embedsweeps",
-        ListenAddress = Address("EMBEDSWEEPS__CLUSTER__LISTEN") ?? IPAddress.Loopback,
-        AdvertiseAddress = Address("EMBEDSWEEPS__CLUSTER__ADVERTISE"),
-        Insecure = string.Equals(Environment.GetEnvironmentVariable("EMBEDSWEEPS__CLUSTER__INSECURE"), "true", StringComparison.OrdinalIgnoreCase),
-        Tls = ClusterTls.FromEnvironment(),
-    };
+        var options = new EmbedSweepsClusterOptions
+        {
+            ConnectionString = configuration.Text("Storage:ConnectionString") ?? DevelopmentStorage,
+            AccountName = configuration.Text("Storage:AccountName"),
+            StoragePrefix = configuration.Text("Storage:Prefix") ?? "embedsweeps",
+            ReminderPeriod = configuration.WholeNumber("Scheduling:ReminderSeconds", minimum: 1) is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1),
+            ListenAddress = Address(configuration, "Cluster:Listen") ?? IPAddress.Loopback,
+            AdvertiseAddress = Address(configuration, "Cluster:Advertise"),
+            Insecure = configuration.Flag("Cluster:Insecure"),
+            Tls = ClusterTls.Bind(configuration),
+        };
+        Secrets.Remember(options.ConnectionString);
+        return options;
+    }
 
-    private static IPAddress? Address(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
-        ? IPAddress.TryParse(text, out var address) ? address : throw new ArgumentException($"{variable}={text} is not an IP address (e.g. 0.0.0.0 or 10.0.0.5).")
+    private static IPAddress? Address(IConfiguration configuration, string key) => configuration.Text(key) is { } text
+        ? IPAddress.TryParse(text, out var address) ? address
+            : throw new SettingException($"{EmbedSweepsConfiguration.VariableOf(key)}={text} is not an IP address (e.g. 0.0.0.0 or 10.0.0.5).")
         : null;
 
     /// <summary>

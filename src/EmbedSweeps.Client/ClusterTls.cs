@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Configuration;
 using Orleans.Connections.Security;
 
 namespace EmbedSweeps.Client;
@@ -11,7 +12,7 @@ namespace EmbedSweeps.Client;
 /// they advertise, which change; holding a certificate of the cluster's CA is what makes a peer a member.
 /// </summary>
 /// <remarks>
-/// Configured by environment, the same for every process on a machine (env <c>EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE</c>,
+/// Configured like every setting (<see cref="EmbedSweepsConfiguration"/>), the same for every process on a machine (env <c>EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE</c>,
 /// <c>__KEY</c>, <c>__CA</c>; each a file path or the PEM text itself, so a container can take them from secrets). A PKCS#12
 /// file (<c>.pfx</c>/<c>.p12</c>, password in <c>__PASSWORD</c>) holds certificate and key together.
 /// </remarks>
@@ -42,16 +43,26 @@ public sealed class ClusterTls
     /// <summary>For messages: "CN=node-1, issued by CN=embedsweeps-ca".</summary>
     public string Describe() => $"{Certificate.Subject}, issued by {Certificate.Issuer}";
 
-    /// <summary>The TLS settings from the environment, or null when none is set.</summary>
-    /// <exception cref="ArgumentException">Only some of the variables are set, or a file is missing or not a certificate or key; the message names the variable and says how to fix it.</exception>
-    public static ClusterTls? FromEnvironment()
+    /// <summary>The TLS settings of <paramref name="configuration"/> (<c>Cluster:Tls:Certificate</c>, <c>Key</c>, <c>CA</c>, <c>Password</c>), or null when none is set.</summary>
+    /// <exception cref="SettingException">Only some of them are set, or a file is missing or not a certificate or key; the message names the variable and says how to fix it.</exception>
+    public static ClusterTls? Bind(IConfiguration configuration)
     {
-        string? Read(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
-        var (certificate, key, authority) = (Read(CertificateVariable), Read(KeyVariable), Read(AuthorityVariable));
+        var (certificate, key, authority) = (configuration.Text("Cluster:Tls:Certificate"), configuration.Text("Cluster:Tls:Key"), configuration.Text("Cluster:Tls:CA"));
         if (certificate is null && key is null && authority is null) return null;
         if (certificate is null || authority is null)
-            throw new ArgumentException($"TLS between silos needs both {CertificateVariable} and {AuthorityVariable} ({(certificate is null ? CertificateVariable : AuthorityVariable)} is not set): {HowToConfigure}.");
-        return Load(certificate, key, authority, Read(PasswordVariable));
+            throw new SettingException($"TLS between silos needs both {CertificateVariable} and {AuthorityVariable} ({(certificate is null ? CertificateVariable : AuthorityVariable)} is not set): {HowToConfigure}.");
+        var password = configuration.Text("Cluster:Tls:Password");
+        // The PEM text of a key, or a PKCS#12 password, is a secret wherever a message might quote it.
+        foreach (var value in new[] { certificate, key, password })
+            if (value is not null && (value.Contains("PRIVATE KEY", StringComparison.Ordinal) || ReferenceEquals(value, password))) Secrets.Remember(value);
+        try
+        {
+            return Load(certificate, key, authority, password);
+        }
+        catch (ArgumentException e) when (e is not SettingException)
+        {
+            throw new SettingException(e.Message);
+        }
     }
 
     /// <summary>Loads and checks the certificates: each argument is a file path or PEM text.</summary>

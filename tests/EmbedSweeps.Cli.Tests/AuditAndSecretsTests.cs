@@ -27,12 +27,12 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
     [Fact]
     public async Task ChangesAreRecordedAppendOnlyAndShownNewestFirst()
     {
-        var empty = CliRunner.Run("audit");
+        var empty = environment.Run("audit");
         Assert.True(empty.ExitCode == 0, empty.Error);
         Assert.Contains("no changes recorded yet", empty.Output);
 
         // A change that fails is recorded with its reason.
-        var promote = CliRunner.Run("promote", "never-submitted/t-0123456789abcdef");
+        var promote = environment.Run("promote", "never-submitted/t-0123456789abcdef");
         Assert.Equal(2, promote.ExitCode);
 
         // Two records in the same instant are both kept: a record never overwrites another.
@@ -41,7 +41,7 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
         await trail.AppendAsync(new AuditRecord(at, "ada", "host-a", "cli", "cancel", "nli", "succeeded"));
         await trail.AppendAsync(new AuditRecord(at, "ada", "host-a", "cli", "cancel", "nli", "succeeded"));
 
-        var json = CliRunner.Run("audit", "--json");
+        var json = environment.Run("audit", "--json");
         Assert.True(json.ExitCode == 0, json.Error);
         var records = JsonDocument.Parse(json.Output).RootElement.EnumerateArray().ToList();
         Assert.Equal(3, records.Count);
@@ -55,10 +55,10 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
         Assert.StartsWith("failed: ", failed.GetProperty("outcome").GetString());
         Assert.True(records[0].GetProperty("at").GetDateTimeOffset() >= records[2].GetProperty("at").GetDateTimeOffset());
 
-        var table = CliRunner.Run("audit", "--limit", "1");
+        var table = environment.Run("audit", "--limit", "1");
         Assert.Equal(2, table.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header and one record
         Assert.Contains("ada@host-a", table.Output);
-        Assert.Equal(2, CliRunner.Run("audit", "--limit", "0").ExitCode);
+        Assert.Equal(2, environment.Run("audit", "--limit", "0").ExitCode);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
             foreach (var debug in new[] { "0", "1" })
                 foreach (var command in commands)
                 {
-                    var result = ScopedEnvironment.With(new Dictionary<string, string> { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString, ["EMBEDSWEEPS_DEBUG"] = debug }, () => CliRunner.Run(command));
+                    var result = environment.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString, ["EMBEDSWEEPS_DEBUG"] = debug }, command);
                     var text = result.Output + result.Error;
                     Assert.True(result.ExitCode != 0, $"{string.Join(' ', command)} succeeded without storage");
                     Assert.DoesNotContain(key.TrimEnd('='), text);
@@ -93,8 +93,13 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
     {
         Assert.Equal("AccountName=a;AccountKey=***;EndpointSuffix=core.windows.net", Secrets.Redact("AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net"));
         Assert.Equal("https://a.blob.core.windows.net/c?sv=2024&sig=***", Secrets.Redact("https://a.blob.core.windows.net/c?sv=2024&sig=abc%2Fdef"));
-        var said = ScopedEnvironment.With(new Dictionary<string, string> { ["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = "correct-horse-battery" },
-            () => Secrets.Redact("the password correct-horse-battery was typed"));
-        Assert.Equal("the password *** was typed", said);
+        // Binding a connection string remembers its key: a message quoting the key alone is masked too.
+        EmbedSweepsClusterOptions.Bind(EmbedSweepsConfiguration.FromVariables(new Dictionary<string, string>
+        {
+            ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Ym91bmQtb25jZS1hbmQtbWFza2Vk",
+        }));
+        Assert.Equal("the key *** was quoted", Secrets.Redact("the key Ym91bmQtb25jZS1hbmQtbWFza2Vk was quoted"));
+        Secrets.Remember("correct-horse-battery"); // as the web's AdminAccess does with Web:AdminPassword
+        Assert.Equal("the password *** was typed", Secrets.Redact("the password correct-horse-battery was typed"));
     }
 }

@@ -1,6 +1,12 @@
+using EmbedSweeps.Client;
+using EmbedSweeps.Silo.Hosting;
+
 namespace EmbedSweeps.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with captured output; tests using it share one non-parallel collection.</summary>
+/// <summary>
+/// Runs the CLI in-process with captured output, with settings handed to the run (never set on this process's environment);
+/// tests using it share one non-parallel collection because the console it captures is the process's.
+/// </summary>
 internal static class CliRunner
 {
     public static string RepositoryRoot => TestPaths.RepositoryRoot;
@@ -10,11 +16,19 @@ internal static class CliRunner
 
     private static readonly Lock Gate = new();
 
-    public static Result Run(params string[] args)
+    /// <summary>Runs with this process's environment and the repository's settings file (one state folder for every run).</summary>
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with <paramref name="variables"/> (named as environment variables) on top of this process's environment.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> variables, params string[] args)
     {
+        var all = new Dictionary<string, string>(EmbedSweepsConfiguration.EnvironmentVariables())
+        {
+            ["EMBEDSWEEPS_SETTINGS"] = Path.Combine(RepositoryRoot, "embedsweeps.json"),
+        };
+        foreach (var (name, value) in variables) all[name] = value;
         lock (Gate)
         {
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS_SETTINGS", Path.Combine(RepositoryRoot, "embedsweeps.json"));
             var (originalOut, originalError) = (Console.Out, Console.Error);
             using var output = new StringWriter();
             using var error = new StringWriter();
@@ -22,7 +36,7 @@ internal static class CliRunner
             Console.SetError(error);
             try
             {
-                var code = Program.Main(args);
+                var code = Program.Run(args, all);
                 return new Result(code, output.ToString(), error.ToString());
             }
             finally
@@ -32,6 +46,16 @@ internal static class CliRunner
             }
         }
     }
+
+    /// <summary>A CLI run against the test's cluster settings (and <paramref name="more"/> on top).</summary>
+    public static Result Run(this ClusterEnvironment cluster, params string[] args) => Run(cluster.Variables, args);
+
+    /// <inheritdoc cref="Run(ClusterEnvironment, string[])"/>
+    public static Result Run(this ClusterEnvironment cluster, IReadOnlyDictionary<string, string> more, params string[] args) => Run(cluster.With(more), args);
+
+    /// <summary>The hosting options a CLI run under <paramref name="cluster"/> binds, for tests that open a cluster session themselves.</summary>
+    public static HostingOptions Hosting(this ClusterEnvironment cluster) =>
+        HostingOptions.Bind(EmbedSweepsConfiguration.FromVariables(cluster.Variables), Path.Combine(RepositoryRoot, ".embedsweeps"), ThisProgram.Worker());
 
     public static string NewTemporaryDirectory() => TestPaths.NewTemporaryDirectory();
 }

@@ -43,7 +43,7 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         // gateways know each other by the advertised address, so the relay must stand at it.
         var network = NetworkAddress();
         int gatewayPort = TestPaths.FreePort(), siloPort = TestPaths.FreePort();
-        using var silo = new SiloProcess("web", slots: 0, ["--listen", $"{network}", "--advertise", "127.0.0.2", "--port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"],
+        using var silo = new SiloProcess(environment, "web", slots: 0, ["--listen", $"{network}", "--advertise", "127.0.0.2", "--port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"],
             certificates.Environment("silo-1", "cluster-ca"));
         Assert.Contains("TLS: mutual; this silo presents CN=silo-1, issued by CN=cluster-ca", silo.Log);
         Assert.DoesNotContain("warning", silo.Log);
@@ -56,7 +56,7 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         int secondPort = TestPaths.FreePort(), secondGateway = TestPaths.FreePort();
         using var secondRelay = new RecordingRelay(new IPEndPoint(IPAddress.Parse("127.0.0.3"), secondPort), new IPEndPoint(network, secondPort));
         using var secondGatewayRelay = new RecordingRelay(new IPEndPoint(IPAddress.Parse("127.0.0.3"), secondGateway), new IPEndPoint(network, secondGateway));
-        using var second = new SiloProcess("web", slots: 0, ["--listen", $"{network}", "--advertise", "127.0.0.3", "--port", $"{secondPort}", "--gateway-port", $"{secondGateway}"],
+        using var second = new SiloProcess(environment, "web", slots: 0, ["--listen", $"{network}", "--advertise", "127.0.0.3", "--port", $"{secondPort}", "--gateway-port", $"{secondGateway}"],
             certificates.Environment("silo-2", "cluster-ca"));
 
         // A member connects and calls a grain; the relay sees only TLS records.
@@ -103,24 +103,23 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         await Assert.ThrowsAnyAsync<Exception>(() => Refused(gateway, client => client.UseTls(rogueCertificate, o => o.AllowAnyRemoteCertificate())));
 
         // The CLI says which certificate to set, exit 2, instead of starting a rival silo.
-        var plain = CliRunner.Run("sweep", "list");
+        var plain = environment.Run("sweep", "list");
         Assert.Equal(2, plain.ExitCode);
         Assert.Matches(@"uses TLS \(its silo presents CN=silo-[12], issued by CN=cluster-ca\) and this machine has no certificate", plain.Error);
         Assert.Contains("EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE", plain.Error);
 
-        var rogue = ScopedEnvironment.With(certificates.Environment("rogue", "rogue-ca"), () => CliRunner.Run("sweep", "list"));
+        var rogue = environment.Run(certificates.Environment("rogue", "rogue-ca"), "sweep", "list");
         Assert.Equal(2, rogue.ExitCode);
         Assert.Contains("presents a certificate issued by CN=cluster-ca, not by this machine's CA (CN=rogue-ca)", rogue.Error);
 
         // A certificate of another CA, from a machine that trusts the cluster's CA too: the gateway refuses it.
         var bothAuthorities = certificates.Path("both-ca.pem");
         File.WriteAllText(bothAuthorities, File.ReadAllText(certificates.Path("cluster-ca.pem")) + "\n" + File.ReadAllText(certificates.Path("rogue-ca.pem")));
-        var refused = ScopedEnvironment.With(new Dictionary<string, string>(certificates.Environment("rogue", "rogue-ca")) { ["EMBEDSWEEPS__CLUSTER__TLS__CA"] = bothAuthorities },
-            () => CliRunner.Run("sweep", "list"));
+        var refused = environment.Run(new Dictionary<string, string>(certificates.Environment("rogue", "rogue-ca")) { ["EMBEDSWEEPS__CLUSTER__TLS__CA"] = bothAuthorities }, "sweep", "list");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("refused this machine's certificate (CN=rogue, issued by CN=rogue-ca)", refused.Error);
 
-        var allowed = ScopedEnvironment.With(certificates.Environment("laptop", "cluster-ca"), () => CliRunner.Run("sweep", "list"));
+        var allowed = environment.Run(certificates.Environment("laptop", "cluster-ca"), "sweep", "list");
         Assert.True(allowed.ExitCode == 0, allowed.Error);
         Assert.DoesNotContain("starting a silo", allowed.Error);
     }
@@ -150,14 +149,14 @@ public sealed class ClusterTlsTests : IClassFixture<AzuriteFixture>, IDisposable
         ];
         foreach (var (variables, message) in cases)
         {
-            var result = ScopedEnvironment.With(variables, () => CliRunner.Run("silo", "--role", "web"));
+            var result = environment.Run(variables, "silo", "--role", "web");
             Assert.True(result.ExitCode == 2, $"{message}: exit {result.ExitCode}\n{result.Error}");
             Assert.Contains(message, result.Error);
             Assert.DoesNotContain("   at ", result.Error);
         }
 
         // Listening on the network without certificates says how to provide them.
-        var refused = CliRunner.Run("silo", "--role", "web", "--listen", "0.0.0.0");
+        var refused = environment.Run("silo", "--role", "web", "--listen", "0.0.0.0");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("EMBEDSWEEPS__CLUSTER__TLS__CERTIFICATE", refused.Error);
     }

@@ -33,19 +33,19 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     [Fact]
     public void APromotedTrialBecomesTheChampion()
     {
-        var promote = CliRunner.Run("promote", $"{FinishedSweep.Name}/{sweep.Best}");
+        var promote = sweep.Cluster.Run("promote", $"{FinishedSweep.Name}/{sweep.Best}");
         Assert.True(promote.ExitCode == 0, promote.Error);
-        Assert.Contains($"champion: {FinishedSweep.Name}/{sweep.Best}", CliRunner.Run("models", "list").Output);
+        Assert.Contains($"champion: {FinishedSweep.Name}/{sweep.Best}", sweep.Cluster.Run("models", "list").Output);
     }
 
     [Fact]
     public void TheExportedChampionScoresWhatTheLeaderboardSays()
     {
-        Assert.Equal(0, CliRunner.Run("promote", $"{FinishedSweep.Name}/{sweep.Best}").ExitCode);
+        Assert.Equal(0, sweep.Cluster.Run("promote", $"{FinishedSweep.Name}/{sweep.Best}").ExitCode);
         var exported = Path.Combine(sweep.Folder, "champion");
-        Assert.Equal(0, CliRunner.Run("export", "champion", "--output", exported).ExitCode);
+        Assert.Equal(0, sweep.Cluster.Run("export", "champion", "--output", exported).ExitCode);
         var evaluation = Path.Combine(sweep.Folder, "eval.json");
-        Assert.Equal(0, CliRunner.Run("eval", "--model", exported, "--task", "stsb", "--json", evaluation).ExitCode);
+        Assert.Equal(0, sweep.Cluster.Run("eval", "--model", exported, "--task", "stsb", "--json", evaluation).ExitCode);
         using var scores = JsonDocument.Parse(File.ReadAllText(evaluation));
         Assert.Equal(sweep.Trials[0].GetProperty("objective").GetDouble(),
             scores.RootElement.GetProperty("metrics").GetProperty("stsb_validation_spearman_cosine").GetDouble(), 3);
@@ -56,13 +56,13 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     {
         Assert.StartsWith("http://127.0.0.1:", sweep.Trials[0].GetProperty("model").GetString());
         var local = Path.Combine(sweep.Folder, "local");
-        Assert.Equal(0, CliRunner.Run("export", $"{FinishedSweep.Name}/{sweep.Best}", "--output", local).ExitCode);
+        Assert.Equal(0, sweep.Cluster.Run("export", $"{FinishedSweep.Name}/{sweep.Best}", "--output", local).ExitCode);
 
         // On another machine the trainer's folder is not there.
         var trainerFolder = Path.Combine(CliRunner.RepositoryRoot, ".embedsweeps", "trials", FinishedSweep.Name);
         if (Directory.Exists(trainerFolder)) Directory.Delete(trainerFolder, recursive: true);
         var fetched = Path.Combine(sweep.Folder, "fetched");
-        var export = CliRunner.Run("export", $"{FinishedSweep.Name}/{sweep.Best}", "--output", fetched);
+        var export = sweep.Cluster.Run("export", $"{FinishedSweep.Name}/{sweep.Best}", "--output", fetched);
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Equal(File.ReadAllBytes(Path.Combine(local, "model.safetensors")), File.ReadAllBytes(Path.Combine(fetched, "model.safetensors")));
     }
@@ -70,25 +70,25 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     [Fact]
     public void StatusAndListReadTheFinishedSweepBackFromStorage()
     {
-        Assert.Contains($"{FinishedSweep.Name}: completed", CliRunner.Run("sweep", "status", FinishedSweep.Name).Output);
-        Assert.Contains(FinishedSweep.Name, CliRunner.Run("sweep", "list").Output);
+        Assert.Contains($"{FinishedSweep.Name}: completed", sweep.Cluster.Run("sweep", "status", FinishedSweep.Name).Output);
+        Assert.Contains(FinishedSweep.Name, sweep.Cluster.Run("sweep", "list").Output);
     }
 
     [Fact]
     public void TheParetoFrontOfTwoMetricsIsMarkedAfterTheFact()
     {
-        var pareto = CliRunner.Run("leaderboard", FinishedSweep.Name, "--json", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
+        var pareto = sweep.Cluster.Run("leaderboard", FinishedSweep.Name, "--json", "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot");
         Assert.True(pareto.ExitCode == 0, pareto.Error);
         var marked = JsonDocument.Parse(pareto.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.Contains(marked, r => r.GetProperty("on_pareto_front").ValueKind == JsonValueKind.True);
         Assert.All(marked.Where(r => r.GetProperty("baseline").GetBoolean()), r => Assert.Equal(JsonValueKind.False, r.GetProperty("on_pareto_front").ValueKind));
-        Assert.Contains("pareto *", CliRunner.Run("leaderboard", FinishedSweep.Name, "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot").Output);
+        Assert.Contains("pareto *", sweep.Cluster.Run("leaderboard", FinishedSweep.Name, "--pareto", "stsb_validation_spearman_cosine,stsb_validation_spearman_dot").Output);
     }
 
     [Fact]
     public void AParetoMetricNoTrialHasIsAClearError()
     {
-        var misspelt = CliRunner.Run("leaderboard", FinishedSweep.Name, "--pareto", "stsb_validation_spearman_cosine,stsb_validaton_spearman_dot");
+        var misspelt = sweep.Cluster.Run("leaderboard", FinishedSweep.Name, "--pareto", "stsb_validation_spearman_cosine,stsb_validaton_spearman_dot");
         Assert.Equal(2, misspelt.ExitCode);
         Assert.Contains("did you mean", misspelt.Error);
     }
@@ -96,7 +96,7 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     [Fact]
     public void ParameterImportanceGivesEachSweptParameterAShareAddingUpToOne()
     {
-        var importance = CliRunner.Run("sweep", "importance", FinishedSweep.Name, "--json", "--target-quantile", "0.5");
+        var importance = sweep.Cluster.Run("sweep", "importance", FinishedSweep.Name, "--json", "--target-quantile", "0.5");
         Assert.True(importance.ExitCode == 0, importance.Error);
         using var json = JsonDocument.Parse(importance.Output);
         Assert.Equal(4, json.RootElement.GetProperty("trials").GetInt32());
@@ -110,7 +110,7 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     [Fact]
     public void AnImportanceQuantileOutsideZeroAndOneIsRefused()
     {
-        var refused = CliRunner.Run("sweep", "importance", FinishedSweep.Name, "--target-quantile", "1.5");
+        var refused = sweep.Cluster.Run("sweep", "importance", FinishedSweep.Name, "--target-quantile", "1.5");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("above 0 and below 1", refused.Error);
     }
@@ -118,7 +118,7 @@ public sealed class FinishedSweepTests(FinishedSweep sweep) : IClassFixture<Fini
     [Fact]
     public void ResubmittingTheSameSweepRunsNothingAgain()
     {
-        var again = CliRunner.Run("sweep", "run", sweep.File, "--json");
+        var again = sweep.Cluster.Run("sweep", "run", sweep.File, "--json");
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(FinishedSweep.Results(sweep.Run.Output), FinishedSweep.Results(again.Output)); // same trials, values, attempts
     }
@@ -140,7 +140,7 @@ public sealed class FinishedSweep : IDisposable
         Folder = CliRunner.NewTemporaryDirectory();
         File = TinySweeps.Write(Folder, Name, maxSamples: 64, maxSteps: 4);
         var clock = Stopwatch.StartNew();
-        Run = CliRunner.Run("sweep", "run", File, "--json");
+        Run = environment.Run("sweep", "run", File, "--json");
         Elapsed = clock.Elapsed;
         if (Run.ExitCode != 0) return; // the first fact reports it
         using var leaderboard = JsonDocument.Parse(Run.Output);
@@ -148,6 +148,9 @@ public sealed class FinishedSweep : IDisposable
         Baseline = all.SingleOrDefault(t => t.GetProperty("baseline").GetBoolean());
         Trials = all.Where(t => !t.GetProperty("baseline").GetBoolean()).ToList();
     }
+
+    /// <summary>The storage settings the sweep ran under: later runs must use them to find it.</summary>
+    public ClusterEnvironment Cluster => environment;
 
     public string Folder { get; }
     public string File { get; }

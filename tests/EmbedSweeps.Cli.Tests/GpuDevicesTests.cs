@@ -1,4 +1,4 @@
-using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 
 namespace EmbedSweeps.Cli.Tests;
@@ -21,7 +21,7 @@ public sealed class GpuDevicesTests
     [InlineData("0,0")]
     public void AMalformedListIsRefusedWithHowToWriteIt(string list)
     {
-        var error = Assert.Throws<EmbedSweepsException>(() => GpuDevices.Resolve(list));
+        var error = Assert.Throws<EmbedSweeps.Client.SettingException>(() => GpuDevices.Resolve(list));
         Assert.StartsWith("--gpus:", error.Message);
     }
 

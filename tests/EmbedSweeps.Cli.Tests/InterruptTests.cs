@@ -28,7 +28,7 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
         // Earlier runs of this test leave their trials' folders (and checkpoints) behind: start without them.
         var trialFolders = Path.Combine(TestPaths.RepositoryRoot, ".embedsweeps", "trials", name);
         if (Directory.Exists(trialFolders)) Directory.Delete(trialFolders, recursive: true);
-        using var run = CliProcess.Start("sweep", "run", sweep);
+        using var run = CliProcess.Start(environment, "sweep", "run", sweep);
         Assert.True(run.WaitForLine(l => l.Contains("1 running") && l.Contains("1 succeeded"), TimeSpan.FromMinutes(2)), run.Log);
         Assert.True(CheckpointWritten(name, TimeSpan.FromMinutes(1)), run.Log);
 
@@ -48,7 +48,7 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
         while (Workers(name).Count > 0 && gone.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(200);
         Assert.Empty(Workers(name));
 
-        var again = CliRunner.Run("sweep", "run", sweep, "--json");
+        var again = environment.Run("sweep", "run", sweep, "--json");
         Assert.True(again.ExitCode == 0, again.Error);
         var trials = JsonDocument.Parse(again.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.All(trials, t => Assert.Equal("succeeded", t.GetProperty("status").GetString()));
@@ -65,7 +65,7 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
         var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "interrupt-start", maxSamples: 64, maxSteps: 4);
         foreach (var delay in new[] { 1000, 2500 })
         {
-            using var run = CliProcess.Start("sweep", "run", sweep);
+            using var run = CliProcess.Start(environment, "sweep", "run", sweep);
             Thread.Sleep(delay);
             CliProcess.Signal(run.Id, "INT");
             Assert.True(run.WaitForExit(TimeSpan.FromSeconds(25)), run.Log);
@@ -79,16 +79,16 @@ public sealed class InterruptTests : IClassFixture<AzuriteFixture>, IDisposable
     public void AfterASilosSigkillTheNextCommandStartsInSeconds()
     {
         var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "interrupt-kill", maxSamples: 4000, maxSteps: 400);
-        using (var run = CliProcess.Start("sweep", "run", sweep))
+        using (var run = CliProcess.Start(environment, "sweep", "run", sweep))
         {
             Assert.True(run.WaitForLine(l => l.Contains("running"), TimeSpan.FromMinutes(2)), run.Log);
             run.Kill();
         }
         var clock = Stopwatch.StartNew();
-        var status = CliRunner.Run("sweep", "status", "interrupt-kill");
+        var status = environment.Run("sweep", "status", "interrupt-kill");
         Assert.True(status.ExitCode == 0, status.Error);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}: {status.Error}"); // was 25–40 s
-        CliRunner.Run("sweep", "cancel", "interrupt-kill");
+        environment.Run("sweep", "cancel", "interrupt-kill");
     }
 
     // A running trial's checkpoint (.embedsweeps/trials/SWEEP/TRIAL/model/checkpoints/step-N, renamed from .partial when complete).
@@ -126,10 +126,10 @@ internal sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => this.process = process;
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(ClusterEnvironment cluster, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.Environment["EMBEDSWEEPS_SETTINGS"] = Path.Combine(TestPaths.RepositoryRoot, "embedsweeps.json"); // as CliRunner: one state folder
+        cluster.ApplyTo(start); // its settings file too, as CliRunner: one state folder
         start.ArgumentList.Add(TestPaths.CliDll);
         foreach (var argument in args) start.ArgumentList.Add(argument);
         var cli = new CliProcess(Process.Start(start)!);

@@ -21,7 +21,7 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
     [Fact]
     public void ASiloListensOnlyOnLoopbackByDefault()
     {
-        using var silo = new SiloProcess("web", slots: 0);
+        using var silo = new SiloProcess(environment, "web", slots: 0);
         var (port, gateway) = Ports(silo.Log);
         Assert.Contains("on 127.0.0.1, ports", silo.Log);
         Assert.True(Reachable(IPAddress.Loopback, gateway));
@@ -35,7 +35,7 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
         // A machine configured for TLS is told that this cluster does not use it, not left to start a rival silo.
         var certificates = new TestCertificates(CliRunner.NewTemporaryDirectory());
         certificates.Issue(certificates.Authority("cluster-ca"), "laptop");
-        var mismatch = ScopedEnvironment.With(certificates.Environment("laptop", "cluster-ca"), () => CliRunner.Run("sweep", "list"));
+        var mismatch = environment.Run(certificates.Environment("laptop", "cluster-ca"), "sweep", "list");
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains("does not use TLS, but this machine is configured for it", mismatch.Error);
     }
@@ -43,16 +43,16 @@ public sealed partial class ListenAddressTests : IClassFixture<AzuriteFixture>, 
     [Fact]
     public void ListeningOnTheNetworkNeedsInsecureAndWarnsAtEveryStart()
     {
-        var refused = CliRunner.Run("silo", "--role", "web", "--listen", "0.0.0.0");
+        var refused = environment.Run("silo", "--role", "web", "--listen", "0.0.0.0");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--insecure", refused.Error);
         Assert.Contains("without TLS", refused.Error);
 
-        var malformed = CliRunner.Run("silo", "--role", "web", "--listen", "everywhere");
+        var malformed = environment.Run("silo", "--role", "web", "--listen", "everywhere");
         Assert.Equal(2, malformed.ExitCode);
         Assert.Contains("--listen everywhere: not an IP address", malformed.Error);
 
-        using var silo = new SiloProcess("web", slots: 0, ["--listen", "0.0.0.0", "--insecure"]);
+        using var silo = new SiloProcess(environment, "web", slots: 0, ["--listen", "0.0.0.0", "--insecure"]);
         Assert.Contains("warning: this silo listens on 0.0.0.0", silo.Log);
         var (_, gateway) = Ports(silo.Log);
         foreach (var address in NetworkAddresses()) Assert.True(Reachable(address, gateway), $"the gateway does not answer on {address}");

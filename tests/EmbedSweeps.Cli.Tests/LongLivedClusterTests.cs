@@ -17,12 +17,12 @@ public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisp
     [Fact]
     public void TrialsRunOnlyOnTheTrainerSiloAndTheCommandIsAClient()
     {
-        using var web = new SiloProcess("web", slots: 0);
-        using var trainer = new SiloProcess("trainer", slots: 2);
+        using var web = new SiloProcess(environment, "web", slots: 0);
+        using var trainer = new SiloProcess(environment, "trainer", slots: 2);
         var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "cluster-e2e", maxSamples: 64, maxSteps: 4, concurrent: 2);
 
         // Without --wait the command submits to the running cluster and returns.
-        var run = CliRunner.Run("sweep", "run", sweep);
+        var run = environment.Run("sweep", "run", sweep);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("the running cluster trains it", run.Error);
 
@@ -31,11 +31,11 @@ public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisp
         do
         {
             Thread.Sleep(1000);
-            status = CliRunner.Run("sweep", "status", "cluster-e2e").Output;
+            status = environment.Run("sweep", "status", "cluster-e2e").Output;
         } while (!status.Contains("cluster-e2e: completed") && clock.Elapsed < TimeSpan.FromMinutes(3));
         Assert.True(status.Contains("cluster-e2e: completed"), $"{status}\nweb:\n{web.Log}\ntrainer:\n{trainer.Log}");
 
-        var leaderboard = CliRunner.Run("leaderboard", "cluster-e2e", "--json");
+        var leaderboard = environment.Run("leaderboard", "cluster-e2e", "--json");
         Assert.True(leaderboard.ExitCode == 0, leaderboard.Error);
         using var rows = JsonDocument.Parse(leaderboard.Output);
         var trials = rows.RootElement.GetProperty("trials").EnumerateArray().ToList();
@@ -49,10 +49,10 @@ public sealed class LongLivedClusterTests : IClassFixture<AzuriteFixture>, IDisp
         // Two GPUs declared (this machine has none: the workers' CUDA_VISIBLE_DEVICES names them and
         // libtorch falls back to the CPU), four slots, a sweep that packs two trials per GPU.
         var home = CliRunner.NewTemporaryDirectory();
-        using var trainer = new SiloProcess("all", slots: 4, ["--gpus", "0,1"], new Dictionary<string, string> { ["EMBEDSWEEPS_HOME"] = home });
+        using var trainer = new SiloProcess(environment, "all", slots: 4, ["--gpus", "0,1"], new Dictionary<string, string> { ["EMBEDSWEEPS_HOME"] = home });
         Assert.Contains("4 trial slot(s) on GPU 0,1", trainer.Log);
         var sweep = TinySweeps.Write(CliRunner.NewTemporaryDirectory(), "gpu-e2e", maxSamples: 64, maxSteps: 4, concurrent: 4, resources: "trials_per_gpu: 2");
-        var run = CliRunner.Run("sweep", "run", sweep, "--wait");
+        var run = environment.Run("sweep", "run", sweep, "--wait");
         Assert.True(run.ExitCode == 0, $"{run.Error}\ntrainer:\n{trainer.Log}");
 
         // Each attempt's spec records the GPU its worker was given: all on the declared GPUs, spread over both.

@@ -24,9 +24,9 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
 
     public void Dispose() => environment.Dispose();
 
-    internal static JsonElement Status(string sweep)
+    internal static JsonElement Status(ClusterEnvironment environment, string sweep)
     {
-        var status = CliRunner.Run("sweep", "status", sweep, "--json");
+        var status = environment.Run("sweep", "status", sweep, "--json");
         Assert.True(status.ExitCode == 0, status.Error);
         return JsonDocument.Parse(status.Output).RootElement.Clone();
     }
@@ -34,21 +34,21 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
     internal static int Count(JsonElement status, TrialStatus state) =>
         status.GetProperty("trials").EnumerateArray().Count(t => t.GetProperty("status").GetString() == state.ToString().ToLowerInvariant());
 
-    internal static JsonElement WaitUntil(string sweep, Func<JsonElement, bool> done, TimeSpan timeout, Func<string>? context = null)
+    internal static JsonElement WaitUntil(ClusterEnvironment environment, string sweep, Func<JsonElement, bool> done, TimeSpan timeout, Func<string>? context = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var status = Status(sweep);
+            var status = Status(environment, sweep);
             if (done(status)) return status;
             Assert.True(clock.Elapsed < timeout, $"{sweep} did not get there within {timeout}: {status}\n{context?.Invoke()}");
             Thread.Sleep(1000);
         }
     }
 
-    internal static List<JsonElement> Leaderboard(string sweep)
+    internal static List<JsonElement> Leaderboard(ClusterEnvironment environment, string sweep)
     {
-        var board = CliRunner.Run("leaderboard", sweep, "--json");
+        var board = environment.Run("leaderboard", sweep, "--json");
         Assert.True(board.ExitCode == 0, board.Error);
         return JsonDocument.Parse(board.Output).RootElement.GetProperty("trials").EnumerateArray().Select(e => e.Clone()).ToList();
     }
@@ -83,17 +83,17 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
             rates: "1.0e-4, 3.0e-4, 1.0e-3", training: "checkpoint_steps: 10, eval_steps: 20");
 
         // The undisturbed run: a cluster of its own (another prefix), same sweep, same trial ids.
-        var undisturbed = CliRunner.Run("sweep", "run", sweep);
+        var undisturbed = environment.Run("sweep", "run", sweep);
         Assert.True(undisturbed.ExitCode == 0, undisturbed.Error);
-        var expected = Leaderboard("kill-e2e").ToDictionary(r => r.GetProperty("trial_id").GetString()!, r => r.GetProperty("objective").GetDouble());
+        var expected = Leaderboard(environment, "kill-e2e").ToDictionary(r => r.GetProperty("trial_id").GetString()!, r => r.GetProperty("objective").GetDouble());
         Assert.Equal(7, expected.Count); // 6 trials and the baseline
 
         environment.Dispose();
         environment = new ClusterEnvironment(azurite, reminderSeconds: 5);
-        using var web = new SiloProcess("web", slots: 0);
-        using var doomed = new SiloProcess("trainer", slots: 2);
-        using var survivor = new SiloProcess("trainer", slots: 2);
-        Assert.Equal(0, CliRunner.Run("sweep", "run", sweep).ExitCode);
+        using var web = new SiloProcess(environment, "web", slots: 0);
+        using var doomed = new SiloProcess(environment, "trainer", slots: 2);
+        using var survivor = new SiloProcess(environment, "trainer", slots: 2);
+        Assert.Equal(0, environment.Run("sweep", "run", sweep).ExitCode);
 
         // kill -9 the first trainer while it trains (its workers notice and exit by themselves).
         var clock = Stopwatch.StartNew();
@@ -101,10 +101,10 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         Thread.Sleep(1500);
         doomed.Kill();
 
-        var final = WaitUntil("kill-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(5),
+        var final = WaitUntil(environment, "kill-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(5),
             () => $"web:\n{web.Log}\nsurvivor:\n{survivor.Log}");
         Assert.Equal(7, Count(final, TrialStatus.Succeeded));
-        var rows = Leaderboard("kill-e2e");
+        var rows = Leaderboard(environment, "kill-e2e");
         Assert.Equal(expected.Keys.Order(), rows.Select(r => r.GetProperty("trial_id").GetString()!).Order()); // one final result per trial
         Assert.Contains(rows, r => r.GetProperty("attempts").GetInt32() > 1); // some trials were re-run or resumed
         // Training on CPU is deterministic and a resume is bit-exact: the same leaderboard.
@@ -118,7 +118,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         // A base model that does not exist: each attempt's worker exits non-zero.
         var broken = TinySweeps.Write(folder, "broken-e2e", maxSamples: 64, maxSteps: 4, concurrent: 2, rates: "1.0e-4",
             limits: "trial_timeout: 5m, max_failures: 1", baseModel: Path.Combine(folder, "no-such-model"));
-        var run = CliRunner.Run("sweep", "run", broken, "--json"); // the sweep completes; its trials failed
+        var run = environment.Run("sweep", "run", broken, "--json"); // the sweep completes; its trials failed
         Assert.True(run.Output.Length > 0, run.Error);
         var rows = JsonDocument.Parse(run.Output).RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.All(rows, r =>
@@ -131,7 +131,7 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
         // A trial that runs past its timeout is killed, retried, and recorded as timed out.
         var slow = TinySweeps.Write(folder, "slow-e2e", maxSamples: 4000, maxSteps: 100000, concurrent: 2, rates: "1.0e-4",
             limits: "trial_timeout: 8s, max_failures: 1");
-        var timed = CliRunner.Run("sweep", "run", slow, "--json");
+        var timed = environment.Run("sweep", "run", slow, "--json");
         var slowRows = JsonDocument.Parse(timed.Output).RootElement.GetProperty("trials").EnumerateArray().Where(r => !r.GetProperty("baseline").GetBoolean()).ToList();
         Assert.All(slowRows, r =>
         {
@@ -146,14 +146,14 @@ public sealed class ReliabilityTests : IClassFixture<AzuriteFixture>, IDisposabl
     {
         var sweep = TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "restart-e2e", maxSamples: 160, maxSteps: 30, concurrent: 1,
             training: "checkpoint_steps: 10");
-        var first = new SiloProcess("all", slots: 1);
-        Assert.Equal(0, CliRunner.Run("sweep", "run", sweep).ExitCode);
-        WaitUntil("restart-e2e", s => Count(s, TrialStatus.Succeeded) >= 2, TimeSpan.FromMinutes(3));
+        var first = new SiloProcess(environment, "all", slots: 1);
+        Assert.Equal(0, environment.Run("sweep", "run", sweep).ExitCode);
+        WaitUntil(environment, "restart-e2e", s => Count(s, TrialStatus.Succeeded) >= 2, TimeSpan.FromMinutes(3));
         first.Kill(); // every process of the cluster is gone
         first.Dispose();
 
-        using var second = new SiloProcess("all", slots: 1);
-        var final = WaitUntil("restart-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4), () => second.Log);
+        using var second = new SiloProcess(environment, "all", slots: 1);
+        var final = WaitUntil(environment, "restart-e2e", s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4), () => second.Log);
         Assert.Equal(5, Count(final, TrialStatus.Succeeded));
     }
 }

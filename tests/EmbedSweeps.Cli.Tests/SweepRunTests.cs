@@ -21,6 +21,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
 
         // A silo in its own process, killed with SIGKILL once a trial is under way.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        environment.ApplyTo(start);
         foreach (var argument in new[] { TestPaths.CliDll, "sweep", "run", sweep }) start.ArgumentList.Add(argument);
         using var silo = Process.Start(start)!;
         var progress = new List<string>();
@@ -41,7 +42,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
         while (Workers(sweep) > 0 && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(250);
         Assert.Equal(0, Workers(sweep));
 
-        var again = CliRunner.Run("sweep", "run", sweep, "--json");
+        var again = environment.Run("sweep", "run", sweep, "--json");
         Assert.True(again.ExitCode == 0, again.Error);
         using var leaderboard = JsonDocument.Parse(again.Output);
         var trials = leaderboard.RootElement.GetProperty("trials").EnumerateArray().ToList();
@@ -61,7 +62,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
     [Fact]
     public void StatusOfAnUnknownSweepIsAClearError()
     {
-        var result = CliRunner.Run("sweep", "status", "never-submitted");
+        var result = environment.Run("sweep", "status", "never-submitted");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no sweep of that name", result.Error);
     }
@@ -69,7 +70,7 @@ public sealed class SweepRunTests : IClassFixture<AzuriteFixture>, IDisposable
     [Fact]
     public void RetryOfAnUnknownSweepIsAClearError()
     {
-        var result = CliRunner.Run("sweep", "retry", "never-submitted");
+        var result = environment.Run("sweep", "retry", "never-submitted");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no sweep of that name", result.Error);
     }

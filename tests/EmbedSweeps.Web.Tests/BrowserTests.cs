@@ -37,25 +37,24 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
     public async Task BrowseSortCompareWatchAndPromoteInARealBrowser()
     {
         using var environment = new ClusterEnvironment(azurite);
-        Environment.SetEnvironmentVariable("EMBEDSWEEPS_SETTINGS", Path.Combine(TestPaths.RepositoryRoot, "embedsweeps.json"));
-        using var silo = new SiloProcess("all", slots: 1);
-        using var web = new WebAppProcess();
+        using var silo = new SiloProcess(environment, "all", slots: 1);
+        using var web = new WebAppProcess(environment);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000); // a loaded CI machine renders slowly
-        await Chromium.WithProcessLogsAsync(() => StoryAsync(page, web), ("silo", () => silo.Log), ("web app", () => web.Log));
+        await Chromium.WithProcessLogsAsync(() => StoryAsync(environment, page, web), ("silo", () => silo.Log), ("web app", () => web.Log));
     }
 
-    private static async Task StoryAsync(IPage page, WebAppProcess web)
+    private static async Task StoryAsync(ClusterEnvironment environment, IPage page, WebAppProcess web)
     {
         // A new user sees how to start.
         await page.GotoAsync(web.Url);
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("sweep run");
         await ShotAsync(page, "01-experiments-empty");
 
-        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1,
+        Chromium.Seed(environment, TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-e2e", maxSamples: 64, maxSteps: 12, concurrent: 1,
             report: "pareto: [stsb_validation_spearman_cosine, stsb_validation_spearman_dot]"));
 
         // The experiments page shows the sweep without a reload.
@@ -165,7 +164,7 @@ public sealed class BrowserTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.DoesNotContain("not-the-password", await page.ContentAsync());
 
         // The administrator cancels a running sweep and retries its cancelled trials from its page; both are audited.
-        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-retry", maxSamples: 64, maxSteps: 400, concurrent: 1));
+        Chromium.Seed(environment, TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "web-retry", maxSamples: 64, maxSteps: 400, concurrent: 1));
         await page.GotoAsync($"{web.Url}/sweeps/web-retry");
         await Assertions.Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel sweep" }).ClickAsync();

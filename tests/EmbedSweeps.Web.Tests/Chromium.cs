@@ -31,9 +31,10 @@ internal static class Chromium
     }
 
     /// <summary>Submits a sweep to the running cluster with the CLI (which connects as a client and returns).</summary>
-    public static void Seed(string sweep)
+    public static void Seed(ClusterEnvironment cluster, string sweep)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        cluster.ApplyTo(start);
         foreach (var argument in new[] { TestPaths.CliDll, "sweep", "run", sweep }) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEnd();

@@ -48,8 +48,8 @@ public sealed partial class SignInThrottleTests(AzuriteFixture azurite) : IClass
     public async Task FortyParallelGuessesGetAHandfulEvaluated()
     {
         using var environment = new ClusterEnvironment(azurite);
-        using var silo = new SiloProcess("web", slots: 0); // the web app starts once it reaches a silo
-        using var app = new WebAppProcess();
+        using var silo = new SiloProcess(environment, "web", slots: 0); // the web app starts once it reaches a silo
+        using var app = new WebAppProcess(environment);
         var cookies = new CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies });
         var page = await http.GetStringAsync($"{app.Url}/account/signin");

@@ -15,12 +15,11 @@ public sealed class ThreeSiloSecurityTests(AzuriteFixture azurite) : IClassFixtu
     public async Task UnauthenticatedChangesAreRefusedOnAThreeSiloCluster()
     {
         using var environment = new ClusterEnvironment(azurite);
-        Environment.SetEnvironmentVariable("EMBEDSWEEPS_SETTINGS", Path.Combine(TestPaths.RepositoryRoot, "embedsweeps.json"));
-        using var web = new SiloProcess("web", slots: 0);
-        using var trainerA = new SiloProcess("trainer", slots: 1);
-        using var trainerB = new SiloProcess("trainer", slots: 1);
-        using var app = new WebAppProcess();
-        Chromium.Seed(TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "secure-e2e", maxSamples: 64, maxSteps: 200, concurrent: 2));
+        using var web = new SiloProcess(environment, "web", slots: 0);
+        using var trainerA = new SiloProcess(environment, "trainer", slots: 1);
+        using var trainerB = new SiloProcess(environment, "trainer", slots: 1);
+        using var app = new WebAppProcess(environment);
+        Chromium.Seed(environment, TinySweeps.Write(TestPaths.NewTemporaryDirectory(), "secure-e2e", maxSamples: 64, maxSteps: 200, concurrent: 2));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);

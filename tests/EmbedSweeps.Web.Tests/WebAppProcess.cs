@@ -12,9 +12,10 @@ internal sealed class WebAppProcess : IDisposable
     private readonly Process process;
     private readonly List<string> log = [];
 
-    /// <param name="environment">Variables for this app only (on top of the test's environment).</param>
+    /// <param name="cluster">The test's storage settings; null: those of <paramref name="environment"/> alone.</param>
+    /// <param name="environment">Variables for this app only (on top of <paramref name="cluster"/>'s).</param>
     /// <param name="readyLine">The log line that says it is ready (default: ASP.NET Core's "Application started").</param>
-    public WebAppProcess(IReadOnlyDictionary<string, string>? environment = null, string readyLine = "Application started")
+    public WebAppProcess(ClusterEnvironment? cluster, IReadOnlyDictionary<string, string>? environment = null, string readyLine = "Application started")
     {
         var configuration = TestPaths.Configuration;
         var project = Path.Combine(TestPaths.RepositoryRoot, "web", "EmbedSweeps.Web");
@@ -26,6 +27,7 @@ internal sealed class WebAppProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = Url;
         start.Environment["EMBEDSWEEPS__WEB__ADMINPASSWORD"] = AdminPassword;
+        cluster?.ApplyTo(start);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         process = Process.Start(start)!;
         var started = new ManualResetEventSlim();

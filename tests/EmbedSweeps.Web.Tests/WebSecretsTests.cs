@@ -10,7 +10,7 @@ public sealed class WebSecretsTests
         const string key = "d2ViLWZha2Uta2V5LXRoYXQtbXVzdC1uZXZlci1iZS1wcmludGVkLTAxMjM0NTY3OA==";
         var connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
                                "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
-        using var app = new WebAppProcess(new Dictionary<string, string>
+        using var app = new WebAppProcess(null, new Dictionary<string, string>
         {
             ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString,
             ["EMBEDSWEEPS__STORAGE__PREFIX"] = "nowhere",

@@ -1,41 +1,48 @@
+using System.Diagnostics;
+
 namespace EmbedSweeps.Testing;
 
 /// <summary>
-/// Points the CLI (in-process and child processes, which inherit the environment) at the test's
-/// Azurite with a fresh table/container prefix, and workers at the built CLI; restores on dispose.
-/// The environment is process-wide, so only one may be in force at a time: tests that use it must share
-/// an xUnit collection (two at once would start each other's silos on the wrong storage prefix).
+/// The settings that point a test's CLI runs and processes at its Azurite, with a fresh table/container prefix, and workers at
+/// the built CLI. They are variables handed to each run (<c>Program.Run</c>) and each child process (<see cref="ApplyTo"/>), never
+/// set on this test process, so tests with different settings cannot start each other's silos on the wrong storage.
 /// </summary>
 public sealed class ClusterEnvironment : IDisposable
 {
-    private static int inForce;
-    private readonly Dictionary<string, string?> previous = new();
+    private readonly Dictionary<string, string> variables;
 
     /// <param name="reminderSeconds">When set, silos started under it fire their schedule and liveness reminders this often (recovery within seconds).</param>
     public ClusterEnvironment(AzuriteFixture azurite, int? reminderSeconds = null)
     {
-        if (Interlocked.Exchange(ref inForce, 1) == 1)
-            throw new InvalidOperationException("another test's ClusterEnvironment is in force: put the tests that use it in one xUnit collection");
-        if (reminderSeconds is { } seconds) Set("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
-        Set("EMBEDSWEEPS__STORAGE__CONNECTIONSTRING", azurite.ConnectionString);
-        Set("EMBEDSWEEPS__STORAGE__PREFIX", Prefix);
-        Set("EMBEDSWEEPS_WORKER", TestPaths.CliDll);
+        variables = new Dictionary<string, string>
+        {
+            ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = azurite.ConnectionString,
+            ["EMBEDSWEEPS__STORAGE__PREFIX"] = Prefix,
+            ["EMBEDSWEEPS_WORKER"] = TestPaths.CliDll,
+            ["EMBEDSWEEPS_SETTINGS"] = Path.Combine(TestPaths.RepositoryRoot, "embedsweeps.json"),
+        };
+        if (reminderSeconds is { } seconds) variables["EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public string Prefix { get; }
 
-    private void Set(string name, string value)
+    /// <summary>The settings, named as environment variables.</summary>
+    public IReadOnlyDictionary<string, string> Variables => variables;
+
+    /// <summary>These settings with <paramref name="more"/> on top.</summary>
+    public IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string>? more)
     {
-        previous[name] = Environment.GetEnvironmentVariable(name);
-        Environment.SetEnvironmentVariable(name, value);
+        var all = new Dictionary<string, string>(variables);
+        foreach (var (name, value) in more ?? new Dictionary<string, string>()) all[name] = value;
+        return all;
     }
 
-    public void Dispose()
+    /// <summary>Gives a child process these settings (and <paramref name="more"/> on top).</summary>
+    public void ApplyTo(ProcessStartInfo start, IReadOnlyDictionary<string, string>? more = null)
     {
-        if (previous.Count == 0) return; // disposed already
-        foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
-        previous.Clear();
-        Volatile.Write(ref inForce, 0);
+        foreach (var (name, value) in With(more)) start.Environment[name] = value;
     }
+
+    public void Dispose() { } // nothing was changed outside this object; kept so that `using` marks a test's scope
 }

@@ -8,9 +8,10 @@ public sealed class SiloProcess : IDisposable
     private readonly Process process;
     private readonly List<string> log = [];
 
+    /// <param name="cluster">The test's storage and worker settings.</param>
     /// <param name="arguments">More <c>silo</c> options, e.g. <c>--gpus 0,1</c>.</param>
-    /// <param name="environment">Variables for this silo only (on top of the test's environment).</param>
-    public SiloProcess(string role, int slots, string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="environment">Variables for this silo only (on top of <paramref name="cluster"/>'s).</param>
+    public SiloProcess(ClusterEnvironment cluster, string role, int slots, string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { TestPaths.CliDll, "silo", "--role", role, "--slots", $"{slots}" }.Concat(arguments ?? []))
@@ -20,7 +21,7 @@ public sealed class SiloProcess : IDisposable
             if (!(arguments ?? []).Contains(option)) { start.ArgumentList.Add(option); start.ArgumentList.Add($"{TestPaths.FreePort()}"); }
         // A test machine's own GPUs must not change what a test's silo does unless the test says so.
         if (!(arguments ?? []).Contains("--gpus")) start.ArgumentList.Add("--gpus=none");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        cluster.ApplyTo(start, environment);
         process = Process.Start(start)!;
         var ready = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>

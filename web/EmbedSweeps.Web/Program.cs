@@ -2,18 +2,18 @@ using EmbedSweeps.Web;
 using EmbedSweeps.Web.Components;
 
 // The leaderboard: a Blazor Web App (interactive server) reading the EmbedSweeps cluster as an Orleans client.
-// Storage and TLS settings are checked first: a wrong one is one clear sentence and exit 2, not a host crash with a trace.
-if (await WebSetup.ClusterProblemAsync() is { } problem)
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddEnvironmentVariables(EmbedSweeps.Client.EmbedSweepsConfiguration.Prefix);
+builder.WebHost.UseLoopbackByDefault(port: 5080);
+
+// Storage and TLS settings are bound once and checked first: a wrong one is one clear sentence and exit 2, not a host crash with a trace.
+var (cluster, problem) = await WebSetup.BindClusterAsync(builder.Configuration);
+if (cluster is null)
 {
     Console.Error.WriteLine($"error: {problem}");
     return 2;
 }
-
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddEnvironmentVariables("EMBEDSWEEPS__");
-builder.WebHost.UseLoopbackByDefault(port: 5080);
-
-builder.AddEmbedSweepsClusterClient();
+builder.AddEmbedSweepsClusterClient(cluster);
 builder.Services.AddLeaderboardPages();
 builder.Services.AddAdminSignIn();
 

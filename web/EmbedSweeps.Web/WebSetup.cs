@@ -18,24 +18,26 @@ public static class WebSetup
         if (string.IsNullOrEmpty(web.GetSetting(WebHostDefaults.ServerUrlsKey))) web.UseUrls($"http://127.0.0.1:{port}");
     }
 
-    /// <summary>Why the app cannot reach the cluster's storage (or its TLS settings are wrong), with how to fix it; null when it can. No secret is in it.</summary>
-    public static async Task<string?> ClusterProblemAsync()
+    /// <summary>
+    /// The cluster options <paramref name="configuration"/> sets, or null and why the app cannot reach the cluster's storage (or its
+    /// TLS settings are wrong), with how to fix it. No secret is in the message.
+    /// </summary>
+    public static async Task<(EmbedSweepsClusterOptions? Options, string? Problem)> BindClusterAsync(IConfiguration configuration)
     {
         try
         {
-            var options = EmbedSweepsClusterOptions.FromEnvironment();
-            return await StorageProbe.ProblemAsync(options) is { } problem ? Secrets.Redact(problem) : null;
+            var options = EmbedSweepsClusterOptions.Bind(configuration);
+            return await StorageProbe.ProblemAsync(options) is { } problem ? (null, Secrets.Redact(problem)) : (options, null);
         }
-        catch (ArgumentException e)
+        catch (SettingException e)
         {
-            return Secrets.Redact(e.Message);
+            return (null, Secrets.Redact(e.Message));
         }
     }
 
     /// <summary>An Orleans client of the cluster on the configured storage (it waits, retrying, until a silo is up), and the audit trail on the same storage.</summary>
-    public static void AddEmbedSweepsClusterClient(this WebApplicationBuilder builder)
+    public static void AddEmbedSweepsClusterClient(this WebApplicationBuilder builder, EmbedSweepsClusterOptions options)
     {
-        var options = EmbedSweepsClusterOptions.FromEnvironment();
         builder.Services.AddSingleton(AuditTrail.For(options));
         builder.Services.AddSingleton<WebAudit>();
         builder.Services.AddScoped<ClientOrigin>();

@@ -1,5 +1,5 @@
 using EmbedSweeps.Client;
-using EmbedSweeps.Silo;
+using EmbedSweeps.Silo.Hosting;
 
 namespace EmbedSweeps.Cli.Cluster;
 
@@ -9,7 +9,7 @@ namespace EmbedSweeps.Cli.Cluster;
 /// </summary>
 internal static class AuditedChange
 {
-    public static async Task<T> RunAsync<T>(string action, string target, Func<Task<T>> change)
+    public static async Task<T> RunAsync<T>(ClusterSession session, string action, string target, Func<Task<T>> change)
     {
         T result;
         try
@@ -18,23 +18,23 @@ internal static class AuditedChange
         }
         catch (Exception e)
         {
-            await RecordAsync(action, target, AuditTrail.Outcome(e));
+            await RecordAsync(session, action, target, AuditTrail.Outcome(e));
             throw;
         }
-        await RecordAsync(action, target, "succeeded");
+        await RecordAsync(session, action, target, "succeeded");
         return result;
     }
 
-    public static Task RunAsync(string action, string target, Func<Task> change) =>
-        RunAsync(action, target, async () => { await change(); return true; });
+    public static Task RunAsync(ClusterSession session, string action, string target, Func<Task> change) =>
+        RunAsync(session, action, target, async () => { await change(); return true; });
 
     // The change has happened (or failed) either way: a trail that cannot be written is reported, not a reason to fail the command.
-    private static async Task RecordAsync(string action, string target, string outcome)
+    private static async Task RecordAsync(ClusterSession session, string action, string target, string outcome)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await AuditTrail.For(ClusterSettings.Options()).AppendAsync(
+            await AuditTrail.For(session.Options).AppendAsync(
                 new AuditRecord(DateTimeOffset.UtcNow, Environment.UserName, Environment.MachineName, "cli", action, target, Secrets.Redact(outcome)), timeout.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException) // storage down, an identity refused: reported, never fatal

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Client;
 using EmbedSweeps.Cli.Output;
@@ -21,7 +22,7 @@ internal static class AuditCommand
         var command = new Command("audit", "Every change made through the CLI or the web (submit, cancel, retry, promote, sign-in), who made it, from where, and its outcome.") { limit, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            var options = ClusterSettings.Options();
+            var options = result.Hosting().Cluster;
             if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
             var records = await AuditTrail.For(options).ReadAsync(result.GetValue(limit), cancellationToken);
             if (result.GetValue(json))

@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Embeddings.Models;
 using EmbedSweeps.Grains;
@@ -49,8 +50,12 @@ internal static class BenchClusterCommand
                 """;
 
             // A fresh prefix: no other cluster, no earlier state; the silo is hosted in this process.
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX", "bench" + Guid.NewGuid().ToString("N")[..8]);
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS", width.ToString(CultureInfo.InvariantCulture));
+            var hosting = result.Hosting();
+            hosting = hosting with
+            {
+                Cluster = hosting.Cluster with { StoragePrefix = "bench" + Guid.NewGuid().ToString("N")[..8] },
+                Trainer = hosting.Trainer with { Slots = width },
+            };
             var delays = new List<double>();
             long requests = 0;
             using var listener = new MeterListener();
@@ -59,10 +64,10 @@ internal static class BenchClusterCommand
             listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => { if (instrument == ClusterMetrics.StorageRequests) Interlocked.Add(ref requests, value); });
             listener.Start();
 
-            await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(hosting, trainer: true, cancellationToken);
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
             var clock = Stopwatch.StartNew();
-            var snapshot = await AuditedChange.RunAsync("submit", name, () => experiment.SubmitAsync(yaml, name + ".yaml"));
+            var snapshot = await AuditedChange.RunAsync(session, "submit", name, () => experiment.SubmitAsync(yaml, name + ".yaml"));
             while (snapshot.Status == ExperimentStatus.Running)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

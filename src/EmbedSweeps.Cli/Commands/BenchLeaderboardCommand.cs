@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Grains;
@@ -40,8 +41,9 @@ internal static class BenchLeaderboardCommand
             var (count, length, refreshes) = (result.GetValue(trials), result.GetValue(points), result.GetValue(runs));
             if (count < 1 || length < 1 || refreshes < 1) throw new EmbedSweepsException("--trials, --points and --runs must be at least 1.");
             var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX", prefix);
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            var hosting = result.Hosting();
+            hosting = hosting with { Cluster = hosting.Cluster with { StoragePrefix = prefix } };
+            await using var session = await ClusterSession.StartAsync(hosting, trainer: false, cancellationToken);
             var name = $"board-{count}";
             var clock = Stopwatch.StartNew();
             await SeedAsync(session, name, count, length, cancellationToken);
@@ -49,7 +51,7 @@ internal static class BenchLeaderboardCommand
             Console.Error.WriteLine($"stored {name}: {count} trials × {length} points in {seeding:F1} s (storage prefix {prefix})");
 
             // Read as the CLI and the web do: a client of the cluster through its gateway (messages serialized), not in the silo.
-            await using var reader = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var reader = await ClusterSession.StartAsync(hosting, trainer: false, cancellationToken);
             if (reader.Embedded) throw new EmbedSweepsException("the benchmark's own silo was not found in storage; nothing to read through a gateway.");
             var experiment = reader.Client.GetGrain<IExperimentGrain>(name);
             var firstBoard = await TimeAsync(() => PrintedLeaderboardAsync(experiment));

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Diagnostics.Metrics;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 using EmbedSweeps.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -31,11 +33,11 @@ internal static class BenchStorageCommand
             var batch = result.GetValue(perReport);
             if (batch < 1) throw new EmbedSweepsException("--per-report must be at least 1.");
             var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
-            Environment.SetEnvironmentVariable("EMBEDSWEEPS__STORAGE__PREFIX", prefix);
+            var cluster = result.Hosting().Cluster with { StoragePrefix = prefix };
             var runs = new List<Run>();
             try
             {
-                await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+                await using var session = await ClusterSession.StartAsync(result.Hosting() with { Cluster = cluster }, trainer: false, cancellationToken);
                 using var bytes = new BlobBytes();
                 foreach (var length in lengths)
                 {
@@ -47,7 +49,7 @@ internal static class BenchStorageCommand
             }
             finally
             {
-                await DeleteAsync(prefix); // what it wrote is of no use afterwards (hundreds of MB on the rewritten side)
+                await DeleteAsync(cluster); // what it wrote is of no use afterwards (hundreds of MB on the rewritten side)
             }
             var text = JsonOutput.Serialize(new
             {
@@ -66,9 +68,9 @@ internal static class BenchStorageCommand
     }
 
     // Every container and table of the benchmark's own storage prefix.
-    private static async Task DeleteAsync(string prefix)
+    private static async Task DeleteAsync(EmbedSweepsClusterOptions options)
     {
-        var options = ClusterSettings.Options();
+        var prefix = options.StoragePrefix;
         await foreach (var container in options.Blobs().GetBlobContainersAsync(prefix: prefix))
             await options.Blobs().DeleteBlobContainerAsync(container.Name);
         var tables = options.Tables();

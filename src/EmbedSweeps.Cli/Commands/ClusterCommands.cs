@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Sweeps;
@@ -34,14 +35,14 @@ internal static class ClusterCommands
                 return CommandLine.BadInput;
             }
             var name = definition.Name;
-            await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: true, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"cancelled before {name} was submitted; nothing changed.");
                 return Interrupts.ExitCode;
             }
             var experiment = session.Client.GetGrain<IExperimentGrain>(name);
-            var snapshot = await AuditedChange.RunAsync("submit", name, () => experiment.SubmitAsync(yaml, Path.GetFileName(path)));
+            var snapshot = await AuditedChange.RunAsync(session, "submit", name, () => experiment.SubmitAsync(yaml, Path.GetFileName(path)));
             Console.Error.WriteLine($"submitted {name}: {snapshot.Trials.Count} trial(s)");
             if (!session.Embedded && !result.GetValue(wait))
             {
@@ -147,7 +148,7 @@ internal static class ClusterCommands
         var command = new Command("status", "Show a sweep's status and trial counts.") { name, json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
             if (result.GetValue(json)) JsonOutput.Print(SweepSummaryJson.WithTrials(snapshot));
             else
@@ -165,7 +166,7 @@ internal static class ClusterCommands
         var command = new Command("list", "Every submitted sweep: status, trial counts and best result.") { json };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var names = await session.Client.GetGrain<ISweepIndexGrain>("default").ListAsync();
             var sweeps = new List<ExperimentSnapshot>();
             foreach (var name in names) sweeps.Add(await session.Client.GetGrain<IExperimentGrain>(name).GetAsync());
@@ -186,9 +187,9 @@ internal static class ClusterCommands
         var command = new Command("cancel", "Cancel a sweep: running trials are stopped, pending ones never start.") { name };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
-            await AuditedChange.RunAsync("cancel", snapshot.Name, () => session.Client.GetGrain<IExperimentGrain>(snapshot.Name).CancelAsync());
+            await AuditedChange.RunAsync(session, "cancel", snapshot.Name, () => session.Client.GetGrain<IExperimentGrain>(snapshot.Name).CancelAsync());
             snapshot = await session.Client.GetGrain<IExperimentGrain>(snapshot.Name).GetAsync();
             Console.WriteLine($"{snapshot.Name}: {snapshot.Status.ToString().ToLowerInvariant()}");
             return CommandLine.Success;
@@ -205,7 +206,7 @@ internal static class ClusterCommands
         var command = new Command("leaderboard", "Trials of a sweep ranked by its objective, with their settings and final metrics.") { name, top, json, pareto };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var snapshot = await Existing(session, result.GetValue(name)!);
             var rows = EmbedSweeps.Abstractions.Leaderboard.Rank(snapshot);
             var metrics = result.GetValue(pareto)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
@@ -228,10 +229,10 @@ internal static class ClusterCommands
         {
             var key = result.GetValue(trial)!;
             if (!TrialKey.TryParse(key, out _)) throw new EmbedSweepsException($"{key}: name the trial as SWEEP/TRIAL_ID (e.g. quickstart/t-aba06f166627550b).");
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             try
             {
-                var promotion = await AuditedChange.RunAsync("promote", $"{key} → {result.GetValue(alias)}",
+                var promotion = await AuditedChange.RunAsync(session, "promote", $"{key} → {result.GetValue(alias)}",
                     () => session.Client.GetGrain<IModelRegistryGrain>("default").PromoteAsync(key, result.GetValue(alias)!, Environment.UserName));
                 Console.WriteLine($"{promotion.Alias} → {promotion.TrialKey} ({promotion.OutputPath})");
             }
@@ -250,7 +251,7 @@ internal static class ClusterCommands
         var list = new Command("list", "Aliases and the history of promotions.") { json };
         list.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var registry = session.Client.GetGrain<IModelRegistryGrain>("default");
             var aliases = await registry.AliasesAsync();
             var history = await registry.HistoryAsync();

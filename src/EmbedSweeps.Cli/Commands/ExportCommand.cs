@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Grains;
 using EmbedSweeps.Client;
@@ -28,7 +29,7 @@ internal static class ExportCommand
             var target = result.GetValue(output)!;
             if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
                 throw new EmbedSweepsException($"{target}: exists and is not empty; choose a new directory.");
-            var name = result.GetValue(model) ?? await FromRegistryAsync(result.GetValue(source), cancellationToken);
+            var name = result.GetValue(model) ?? await FromRegistryAsync(result.Hosting(), result.GetValue(source), cancellationToken);
             using var encoder = CommonOptions.LoadEncoder(name, "cpu");
             var staging = target.TrimEnd('/') + $".{Environment.ProcessId}.partial";
             try
@@ -52,10 +53,10 @@ internal static class ExportCommand
     /// The trained model directory of an alias or a SWEEP/TRIAL_ID: the trainer's own folder when this is
     /// that machine, otherwise a copy fetched from the artifact store (blob) into .embedsweeps/artifacts.
     /// </summary>
-    private static async Task<string> FromRegistryAsync(string? source, CancellationToken cancellationToken)
+    private static async Task<string> FromRegistryAsync(HostingOptions hosting, string? source, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(source)) throw new EmbedSweepsException("export: name an alias (champion), a SWEEP/TRIAL_ID, or --model NAME_OR_DIR.");
-        await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+        await using var session = await ClusterSession.StartAsync(hosting, trainer: false, cancellationToken);
         var key = source;
         if (!source.Contains('/'))
         {
@@ -70,9 +71,9 @@ internal static class ExportCommand
         if (trial.ModelRemoved is { } removed) throw new EmbedSweepsException($"{source}: its model was deleted ({removed}); export one of the kept trials, or rerun it without the limit.");
         if (trial.OutputPath is { Length: > 0 } local && Directory.Exists(local)) return local;
 
-        var copy = Path.Combine(Runtime.StateDirectory, "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
+        var copy = Path.Combine(hosting.StateDirectory, "artifacts", StorageKeys.Safe(trial.Sweep), StorageKeys.Safe(trial.TrialId));
         if (Directory.Exists(copy)) return copy;
-        var store = BlobArtifactStore.For(Cluster.ClusterSettings.Options());
+        var store = BlobArtifactStore.For(session.Options);
         return await store.DownloadModelAsync(trial.Sweep, trial.TrialId, copy, cancellationToken)
             ? copy
             : throw new EmbedSweepsException($"{source}: its model is neither on this machine ({trial.OutputPath}) nor in the artifact store (the trainer could not upload it); export it on the trainer that produced it.");

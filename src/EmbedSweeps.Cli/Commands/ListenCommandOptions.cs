@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 
 namespace EmbedSweeps.Cli.Commands;

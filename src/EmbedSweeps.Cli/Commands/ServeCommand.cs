@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Client;
 using EmbedSweeps.Embeddings;
+using EmbedSweeps.Silo.Hosting;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -26,13 +28,13 @@ internal static class ServeCommand
         listen.AddTo(command);
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            var web = Environment.GetEnvironmentVariable("EMBEDSWEEPS_WEB") is { Length: > 0 } path && File.Exists(path)
+            var web = result.Configuration().Text("Serve:App") is { } path && File.Exists(path)
                 ? path
                 : throw new EmbedSweepsException("serve: the web app is not built here; run `./embedsweeps serve` from the repository (it publishes web/EmbedSweeps.Web), or set EMBEDSWEEPS_WEB to EmbedSweeps.Web.dll.");
             var trainer = result.GetValue(role) == "all";
             await using IAsyncDisposable cluster = result.GetValue(hostSilo)
-                ? await SiloHost.StartAsync(trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: null, listen.Read(result), cancellationToken)
-                : await ClusterSession.StartAsync(trainer, cancellationToken);
+                ? await SiloHost.StartAsync(result.Hosting(), trainer ? "all" : "web", result.GetValue(port), result.GetValue(gateway), slots: null, gpus: null, listen.Read(result), cancellationToken)
+                : await ClusterSession.StartAsync(result.Hosting(), trainer, cancellationToken);
             Console.Error.WriteLine(cluster is ClusterSession { Embedded: false }
                 ? "serving the cluster that is running on the configured storage."
                 : "this command hosts a silo while it serves.");

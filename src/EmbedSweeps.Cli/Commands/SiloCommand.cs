@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 
 namespace EmbedSweeps.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class SiloCommand
         listen.AddTo(command);
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            await using var silo = await SiloHost.StartAsync(result.GetValue(role)!, result.GetValue(port), result.GetValue(gateway), result.GetValue(slots), result.GetValue(gpus),
+            await using var silo = await SiloHost.StartAsync(result.Hosting(), result.GetValue(role)!, result.GetValue(port), result.GetValue(gateway), result.GetValue(slots), result.GetValue(gpus),
                 listen.Read(result), cancellationToken);
             await silo.WaitForShutdownAsync(cancellationToken);
             return CommandLine.Success;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Cli.Output;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Sweeps.Reports;
@@ -30,7 +31,7 @@ internal static class SweepImportanceCommand
             var targetQuantile = result.GetValue(quantile);
             if (!(targetQuantile > 0 && targetQuantile < 1))
                 throw new EmbedSweepsException($"--target-quantile {targetQuantile.ToString(CultureInfo.InvariantCulture)}: give a share above 0 and below 1, e.g. 0.1 for the best 10 %.");
-            await using var session = await ClusterSession.StartAsync(trainer: false, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var snapshot = await ClusterCommands.Existing(session, result.GetValue(name)!);
             var report = await ClusterReads.ReadAsync(() => session.Client.GetGrain<IExperimentGrain>(snapshot.Name).ImportanceAsync(targetQuantile), cancellationToken);
             if (result.GetValue(json))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
+using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Embeddings;
 
 namespace EmbedSweeps.Cli.Commands;
@@ -21,13 +22,13 @@ internal static class SweepRetryCommand
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
             var sweep = result.GetValue(name)!;
-            await using var session = await ClusterSession.StartAsync(trainer: true, cancellationToken);
+            await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: true, cancellationToken);
             var snapshot = await ClusterCommands.Existing(session, sweep);
             IReadOnlyList<string> retried;
             try
             {
                 var chosen = result.GetValue(trials) ?? [];
-                retried = await AuditedChange.RunAsync("retry", chosen.Length > 0 ? $"{sweep}: {string.Join(", ", chosen)}" : result.GetValue(failed) ? $"{sweep}: failed trials" : sweep,
+                retried = await AuditedChange.RunAsync(session, "retry", chosen.Length > 0 ? $"{sweep}: {string.Join(", ", chosen)}" : result.GetValue(failed) ? $"{sweep}: failed trials" : sweep,
                     () => session.Client.GetGrain<IExperimentGrain>(sweep).RetryAsync(chosen, result.GetValue(failed)));
             }
             catch (ArgumentException e)

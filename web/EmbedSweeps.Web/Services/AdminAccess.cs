@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using EmbedSweeps.Client;
 
 namespace EmbedSweeps.Web.Services;
 
@@ -14,7 +15,7 @@ public sealed class AdminAccess(IConfiguration configuration)
     public const string Role = "admin";
     public const string EnableHint = "set EMBEDSWEEPS__WEB__ADMINPASSWORD (at least 8 characters) and restart the web app";
 
-    private readonly string? password = configuration["Web:AdminPassword"] is { Length: >= 8 } value ? value : null;
+    private readonly string? password = Remembered(configuration["Web:AdminPassword"]);
 
     public string UserName { get; } = configuration["Web:AdminUser"] is { Length: > 0 } user ? user : "admin";
 
@@ -24,6 +25,14 @@ public sealed class AdminAccess(IConfiguration configuration)
     public bool Verify(string? user, string? candidate) =>
         password is not null && candidate is not null && string.Equals(user, UserName, StringComparison.Ordinal) &&
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+
+    // The password is masked wherever a message might quote it (Secrets).
+    private static string? Remembered(string? value)
+    {
+        if (value is not { Length: >= 8 }) return null;
+        Secrets.Remember(value);
+        return value;
+    }
 
     public static bool IsAdmin(ClaimsPrincipal? user) => user?.Identity?.IsAuthenticated == true && user.IsInRole(Role);
 

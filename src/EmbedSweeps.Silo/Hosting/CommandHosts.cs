@@ -2,21 +2,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EmbedSweeps.Cli.Cluster;
+namespace EmbedSweeps.Silo.Hosting;
 
 /// <summary>
 /// The lifetime of a host (silo or client) that a command runs: it starts and stops when the command says, and leaves
-/// Ctrl-C and SIGTERM to <see cref="Interrupts"/>. The default console lifetime would catch them itself and stop the
+/// Ctrl-C and SIGTERM to the command (the CLI's Interrupts). The default console lifetime would catch them itself and stop the
 /// host underneath a command that is still following a sweep through it.
 /// </summary>
-internal sealed class CommandHostLifetime : IHostLifetime
+public sealed class CommandHostLifetime : IHostLifetime
 {
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-internal static class CommandHosts
+public static class CommandHosts
 {
     /// <summary>A host builder for a command: its lifetime is the command's, and start-up that is cancelled logs no stack trace.</summary>
     public static IHostBuilder Builder() => Host.CreateDefaultBuilder()

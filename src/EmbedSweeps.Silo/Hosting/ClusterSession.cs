@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using EmbedSweeps.Embeddings;
 using EmbedSweeps.Client;
-using EmbedSweeps.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EmbedSweeps.Cli.Cluster;
+namespace EmbedSweeps.Silo.Hosting;
 
 /// <summary>
 /// The cluster for one command. When a cluster is running on the configured storage (a live silo in
@@ -15,7 +13,7 @@ namespace EmbedSweeps.Cli.Cluster;
 /// for its duration (roles trainer + web, or web only), which joins through the same table — so a
 /// second command started meanwhile becomes its client instead of a rival silo.
 /// </summary>
-internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposable
+public sealed class ClusterSession(IHost host, EmbedSweepsClusterOptions options, bool embedded) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
@@ -24,17 +22,23 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
     /// <summary>The host's services: a hosted silo's storage providers, for benchmarks that seed storage.</summary>
     public IServiceProvider Services => host.Services;
 
+    /// <summary>The options this session reached the cluster with (its storage, for the audit trail and artifacts).</summary>
+    public EmbedSweepsClusterOptions Options => options;
+
     /// <summary>True when this command hosts the silo: its trials stop when the command ends.</summary>
     public bool Embedded => embedded;
 
-    public static async Task<ClusterSession> StartAsync(bool trainer, CancellationToken cancellationToken)
+    /// <param name="hosting">This process's options, bound once (<see cref="HostingOptions.Bind"/>).</param>
+    /// <param name="trainer">Whether a silo this command hosts also trains (else web only).</param>
+    /// <exception cref="SettingException">The storage cannot be reached, or the running cluster refuses this machine's TLS settings.</exception>
+    public static async Task<ClusterSession> StartAsync(HostingOptions hosting, bool trainer, CancellationToken cancellationToken)
     {
-        var options = ClusterSettings.Options() with
+        var options = hosting.Cluster with
         {
             Roles = trainer ? new HashSet<string> { "trainer", "web" } : new HashSet<string> { "web" },
             SiloPort = FreePort(), GatewayPort = FreePort(),
         };
-        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
+        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new SettingException(problem);
 
         if (await LiveCluster.HasLiveSiloAsync(options, cancellationToken))
         {
@@ -46,14 +50,14 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(ConnectTimeout);
                 await client.StartAsync(timeout.Token);
-                return new ClusterSession(client, embedded: false);
+                return new ClusterSession(client, options, embedded: false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 client.Dispose();
                 // A gateway that answers but not in our terms (TLS on one side only, or a certificate of another CA) is a
                 // configuration to fix, not a dead cluster to replace with a silo of our own.
-                if (await GatewayProbe.ClusterTlsProblemAsync(options, cancellationToken) is { } tlsProblem) throw new EmbedSweepsException(tlsProblem);
+                if (await GatewayProbe.ClusterTlsProblemAsync(options, cancellationToken) is { } tlsProblem) throw new SettingException(tlsProblem);
                 // Its silos listed as live did not answer (killed within the last minute): run our own.
                 Console.Error.WriteLine($"note: the cluster listed in storage did not answer ({e.Message.Split('\n')[0]}); starting a silo for this command.");
             }
@@ -64,19 +68,19 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
         {
             try
             {
-                return await HostSiloAsync(options with { SiloPort = reused.SiloPort, GatewayPort = reused.GatewayPort }, cancellationToken);
+                return await HostSiloAsync(hosting, options with { SiloPort = reused.SiloPort, GatewayPort = reused.GatewayPort }, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Another command took those ports between the check and the bind: fresh ones, as without a dead entry.
             }
         }
-        return await HostSiloAsync(options, cancellationToken);
+        return await HostSiloAsync(hosting, options, cancellationToken);
     }
 
-    private static async Task<ClusterSession> HostSiloAsync(EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
+    private static async Task<ClusterSession> HostSiloAsync(HostingOptions hosting, EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
     {
-        var runner = TrialWorkers.Options(int.TryParse(Environment.GetEnvironmentVariable("EMBEDSWEEPS__TRAINER__SLOTS"), out var slots) ? slots : null);
+        var runner = TrainerSetup.RunnerOptions(hosting);
         var host = CommandHosts.Builder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();
@@ -85,7 +89,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
             "still starting: Orleans is checking that it can reach every silo listed as active in storage; a silo killed within the last minute is declared dead within about 30 s."),
             null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
         await CommandHosts.StartOrDisposeAsync(host, cancellationToken);
-        return new ClusterSession(host, embedded: true);
+        return new ClusterSession(host, options, embedded: true);
     }
 
     private static void Quiet(ILoggingBuilder logging) =>
@@ -108,7 +112,7 @@ internal sealed class ClusterSession(IHost host, bool embedded) : IAsyncDisposab
     {
         if (disposed) return;
         disposed = true;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within Interrupts.Grace
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within the CLI's Interrupts.Grace
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         host.Dispose();

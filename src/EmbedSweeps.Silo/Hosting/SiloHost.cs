@@ -1,21 +1,25 @@
-using EmbedSweeps.Embeddings;
 using EmbedSweeps.Client;
-using EmbedSweeps.Silo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EmbedSweeps.Cli.Cluster;
+namespace EmbedSweeps.Silo.Hosting;
 
 /// <summary>
 /// A long-lived silo (<c>silo</c>, <c>serve --host-silo</c>): joins the cluster through the membership table
 /// of the configured storage and runs until stopped; it listens on loopback unless told to listen on a network
 /// address (<see cref="ListenOptions"/>), which needs TLS (<see cref="ClusterTls"/>) or an explicit --insecure.
 /// </summary>
-internal sealed class SiloHost(IHost host) : IAsyncDisposable
+public sealed class SiloHost(IHost host) : IAsyncDisposable
 {
-    public static async Task<SiloHost> StartAsync(string role, int port, int gatewayPort, int? slots, string? gpus, ListenOptions listen, CancellationToken cancellationToken)
+    /// <param name="hosting">This process's options, bound once (<see cref="HostingOptions.Bind"/>).</param>
+    /// <param name="role">trainer, web or all.</param>
+    /// <param name="slots">Trials at once (trainer role); null: <see cref="TrainerOptions.Slots"/>, else one per GPU or one on CPU.</param>
+    /// <param name="gpus">The GPUs to train on; null: <see cref="TrainerOptions.Gpus"/>, else auto.</param>
+    /// <exception cref="SettingException">Listening beyond loopback without TLS, unreachable storage, or a malformed trainer setting.</exception>
+    public static async Task<SiloHost> StartAsync(HostingOptions hosting, string role, int port, int gatewayPort, int? slots, string? gpus, ListenOptions listen,
+        CancellationToken cancellationToken)
     {
-        var options = ClusterSettings.Options();
+        var options = hosting.Cluster;
         options = options with
         {
             Embedded = false, SiloPort = port, GatewayPort = gatewayPort,
@@ -23,11 +27,11 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
             ListenAddress = listen.Listen ?? options.ListenAddress, AdvertiseAddress = listen.Advertise ?? options.AdvertiseAddress,
             Insecure = listen.Insecure || options.Insecure,
         };
-        if (options.ListenProblem() is { } listenProblem) throw new EmbedSweepsException(listenProblem);
+        if (options.ListenProblem() is { } listenProblem) throw new SettingException(listenProblem);
         if (options.ListenNotice() is { } notice) Console.Error.WriteLine(notice);
-        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new EmbedSweepsException(problem);
+        if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new SettingException(problem);
         var trainer = options.Roles.Contains("trainer");
-        var runner = trainer ? TrialWorkers.Options(slots, gpus) : TrialWorkers.Options(0, "none");
+        var runner = trainer ? TrainerSetup.RunnerOptions(hosting, slots, gpus) : TrainerSetup.None(hosting);
         var host = CommandHosts.Builder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
@@ -35,7 +39,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
         var capacity = !trainer ? "" : runner.Gpus.Count == 0
             ? $", {runner.Slots} trial slot(s) on CPU"
             : $", {runner.Slots} trial slot(s) on GPU {string.Join(",", runner.Gpus)}";
-        Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on {options.ListenAddress}, ports {port}/{gatewayPort} ...");
+        Console.Error.WriteLine($"silo ({role}{capacity}) joining cluster '{options.ClusterId}' on {options.ListenAddress}, ports {port}/{gatewayPort}; {hosting.Describe()} ...");
         await CommandHosts.StartOrDisposeAsync(host, cancellationToken);
         Console.Error.WriteLine($"silo ({role}) ready, process {Environment.ProcessId}; Ctrl+C to stop.");
         return new SiloHost(host);
@@ -45,7 +49,7 @@ internal sealed class SiloHost(IHost host) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within Interrupts.Grace
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // within the CLI's Interrupts.Grace
         try { await host.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         host.Dispose();

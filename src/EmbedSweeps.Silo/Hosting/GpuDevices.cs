@@ -1,16 +1,17 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using EmbedSweeps.Embeddings;
+using EmbedSweeps.Client;
 
-namespace EmbedSweeps.Cli.Cluster;
+namespace EmbedSweeps.Silo.Hosting;
 
 /// <summary>
 /// The GPUs a trainer silo trains on: <c>--gpus</c> (or <c>EMBEDSWEEPS__TRAINER__GPUS</c>) as <c>auto</c>,
 /// <c>none</c> or a list of CUDA device ids (<c>0,1</c>). <c>auto</c> takes CUDA_VISIBLE_DEVICES when the
 /// container runtime set it, else asks <c>nvidia-smi</c>, else none (a CPU trainer).
 /// </summary>
-internal static class GpuDevices
+public static class GpuDevices
 {
+    /// <exception cref="SettingException">The list is malformed or names a GPU twice.</exception>
     public static IReadOnlyList<string> Resolve(string? setting)
     {
         var value = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim();
@@ -25,8 +26,8 @@ internal static class GpuDevices
         var ids = list.Split(',', StringSplitOptions.TrimEntries);
         foreach (var id in ids)
             if (id.Length == 0 || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-                throw new EmbedSweepsException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none' (--gpus or EMBEDSWEEPS__TRAINER__GPUS).");
-        if (ids.Distinct().Count() != ids.Length) throw new EmbedSweepsException($"{source}: '{list}' names a GPU twice.");
+                throw new SettingException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none' (--gpus or EMBEDSWEEPS__TRAINER__GPUS).");
+        if (ids.Distinct().Count() != ids.Length) throw new SettingException($"{source}: '{list}' names a GPU twice.");
         return ids;
     }
 

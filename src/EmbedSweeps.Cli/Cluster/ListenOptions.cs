@@ -1,4 +1,0 @@
-namespace EmbedSweeps.Cli.Cluster;
-
-/// <summary><c>--listen ADDRESS</c>, <c>--advertise ADDRESS</c> and <c>--insecure</c> of <c>silo</c> and <c>serve --host-silo</c>.</summary>
-internal sealed record ListenOptions(System.Net.IPAddress? Listen, System.Net.IPAddress? Advertise, bool Insecure);

@@ -1,0 +1,33 @@
+using EmbedSweeps.Client;
+using EmbedSweeps.Grains;
+
+namespace EmbedSweeps.Silo.Hosting;
+
+/// <summary>
+/// How a trainer silo of this process runs trials: as trial-worker child processes (<see cref="HostingOptions.Worker"/>),
+/// writing under <c>{StateDirectory}/trials</c>, on the GPUs found or given.
+/// </summary>
+public static class TrainerSetup
+{
+    /// <param name="slots">Trials at once; default <see cref="TrainerOptions.Slots"/>, else one per GPU, or one on a CPU trainer.</param>
+    /// <param name="gpus"><c>auto</c>, <c>none</c> or device ids (<see cref="GpuDevices"/>); default <see cref="TrainerOptions.Gpus"/>, else auto.</param>
+    /// <exception cref="SettingException">A negative slot count, or a malformed GPU list.</exception>
+    public static TrialRunnerOptions RunnerOptions(HostingOptions options, int? slots = null, string? gpus = null)
+    {
+        slots ??= options.Trainer.Slots;
+        if (slots is < 0) throw new SettingException($"--slots {slots} (or EMBEDSWEEPS__TRAINER__SLOTS): give a number of trials, 0 or more.");
+        var devices = GpuDevices.Resolve(gpus ?? options.Trainer.Gpus);
+        return new TrialRunnerOptions
+        {
+            Slots = slots ?? Math.Max(1, devices.Count),
+            Gpus = devices,
+            TrialsRoot = Path.Combine(options.StateDirectory, "trials"),
+            WorkerProgram = options.Worker.Program,
+            WorkerArguments = options.Worker.Arguments,
+            WorkerEnvironment = options.Worker.Environment,
+        };
+    }
+
+    /// <summary>A silo without the trainer role: no slots, no GPU discovery.</summary>
+    public static TrialRunnerOptions None(HostingOptions options) => RunnerOptions(options, slots: 0, gpus: "none");
+}
