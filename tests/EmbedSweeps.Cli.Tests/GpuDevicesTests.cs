@@ -1,5 +1,4 @@
 using EmbedSweeps.Silo.Hosting;
-using EmbedSweeps.Embeddings;
 
 namespace EmbedSweeps.Cli.Tests;
 
