@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EmbedSweeps.Client;
 using EmbedSweeps.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -9,23 +10,31 @@ namespace EmbedSweeps.Cli;
 /// their <see cref="ParseResult"/> (<see cref="CliRootExtensions"/>), never through the process's environment, so that tests can
 /// run the CLI in-process with settings of their own.
 /// </summary>
-internal sealed class CliRoot(IConfiguration configuration) : RootCommand("EmbedSweeps: fine-tune and evaluate sentence-embedding models, and sweep their hyperparameters.")
+internal sealed class CliRoot(IReadOnlyDictionary<string, string> variables)
+    : RootCommand("EmbedSweeps: fine-tune and evaluate sentence-embedding models, and sweep their hyperparameters.")
 {
     private HostingOptions? hosting;
 
-    public IConfiguration Configuration => configuration;
+    public IConfiguration Configuration { get; } = EmbedSweepsConfiguration.FromVariables(variables);
+
+    /// <summary>The variables this run was started with that are EmbedSweeps settings, to hand on to a program it starts (the web app).</summary>
+    public IReadOnlyDictionary<string, string> SettingVariables { get; } = variables
+        .Where(v => v.Key.StartsWith("EMBEDSWEEPS", StringComparison.OrdinalIgnoreCase)).ToDictionary(v => v.Key, v => v.Value);
 
     /// <summary>
     /// The cluster and trainer options, bound at first use (a command that never reaches the cluster is not stopped by a
     /// malformed cluster setting) and once.
     /// </summary>
-    public HostingOptions Hosting => hosting ??= HostingOptions.Bind(configuration, Runtime.DefaultStateDirectory, ThisProgram.Worker());
+    public HostingOptions Hosting => hosting ??= HostingOptions.Bind(Configuration, () => Runtime.DefaultStateDirectory, ThisProgram.Worker);
 }
 
 internal static class CliRootExtensions
 {
     /// <summary>This run's configuration (<see cref="EmbedSweeps.Client.EmbedSweepsConfiguration"/>).</summary>
     public static IConfiguration Configuration(this ParseResult result) => Root(result).Configuration;
+
+    /// <inheritdoc cref="CliRoot.SettingVariables"/>
+    public static IReadOnlyDictionary<string, string> SettingVariables(this ParseResult result) => Root(result).SettingVariables;
 
     /// <summary>This run's cluster and trainer options.</summary>
     /// <exception cref="EmbedSweeps.Client.SettingException">A cluster setting is malformed.</exception>

@@ -10,10 +10,10 @@ public static class Program
 
     /// <summary>Runs the command with settings from <paramref name="variables"/>, named as environment variables (tests pass their own).</summary>
     public static int Run(string[] args, IReadOnlyDictionary<string, string> variables) =>
-        CommandLine.Run(CreateRoot(EmbedSweepsConfiguration.FromVariables(variables)), args);
+        CommandLine.Run(CreateRoot(variables), args);
 
-    internal static CliRoot CreateRoot(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        new(configuration)
+    internal static CliRoot CreateRoot(IReadOnlyDictionary<string, string> variables) =>
+        new(variables)
         {
             EncodeCommand.Create(),
             EvalCommand.Create(),

@@ -108,9 +108,12 @@ public sealed record EmbedSweepsClusterOptions
     /// <exception cref="SettingException">A value is malformed (an address, a number, the TLS files); the message names its variable.</exception>
     public static EmbedSweepsClusterOptions Bind(IConfiguration configuration)
     {
-        var options = new EmbedSweepsClusterOptions
+        // Masked before anything else is read: a message about a later setting must not quote it either.
+        var connectionString = configuration.Text("Storage:ConnectionString") ?? DevelopmentStorage;
+        Secrets.Remember(connectionString);
+        return new EmbedSweepsClusterOptions
         {
-            ConnectionString = configuration.Text("Storage:ConnectionString") ?? DevelopmentStorage,
+            ConnectionString = connectionString,
             AccountName = configuration.Text("Storage:AccountName"),
             StoragePrefix = configuration.Text("Storage:Prefix") ?? "embedsweeps",
             ReminderPeriod = configuration.WholeNumber("Scheduling:ReminderSeconds", minimum: 1) is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1),
@@ -119,8 +122,6 @@ public sealed record EmbedSweepsClusterOptions
             Insecure = configuration.Flag("Cluster:Insecure"),
             Tls = ClusterTls.Bind(configuration),
         };
-        Secrets.Remember(options.ConnectionString);
-        return options;
     }
 
     private static IPAddress? Address(IConfiguration configuration, string key) => configuration.Text(key) is { } text

@@ -29,7 +29,7 @@ public sealed partial class ExperimentGrain
     {
         var definition = Definition();
         // Baselines are not trained, so they are not competitors for early termination.
-        if (definition is null || !Judged || state.State.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
+        if (definition is null || !Judged || current.Trials.Any(t => t.TrialId == trialId && t.Baseline)) return false;
         await RecalledAsync();
         var own = reports.TryGetValue(trialId, out var kept) ? kept : reports[trialId] = [];
         own.RemoveAll(r => r.Step == step); // a retried attempt replays steps
@@ -68,10 +68,10 @@ public sealed partial class ExperimentGrain
     private async Task RecallReportsAsync(IReadOnlyCollection<string>? only)
     {
         recalledAt = DateTimeOffset.UtcNow;
-        var legacy = (state.State.Reports ?? []).GroupBy(r => r.TrialId)
+        var legacy = (current.Reports ?? []).GroupBy(r => r.TrialId)
             .ToDictionary(g => g.Key, g => g.Select(r => new MetricReport(r.TrialId, r.Step, r.Value)).ToList());
         legacyRead = true;
-        var started = state.State.Trials.Where(t => !t.Baseline && (t.Summary is not null || t.Status != TrialStatus.Pending)
+        var started = current.Trials.Where(t => !t.Baseline && (t.Summary is not null || t.Status != TrialStatus.Pending)
             && (only is null || only.Contains(t.TrialId))).Select(t => t.TrialId).ToList();
         var missed = new List<string>();
         foreach (var batch in started.Chunk(RecallConcurrency))

@@ -15,9 +15,9 @@ public sealed partial class ExperimentGrain
     private async Task KeepBestModelsAsync()
     {
         if (Definition() is not { Limits.KeepModels: { } keep } definition) return;
-        var ranked = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null)
+        var ranked = current.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null)
             .OrderBy(t => t.Objective!.Value, definition.Objective.BestFirst).ToList();
-        var surplus = ranked.Skip(keep).Where(t => !state.State.ModelsRemoved.Contains(t.TrialId)).ToList();
+        var surplus = ranked.Skip(keep).Where(t => !current.ModelsRemoved.Contains(t.TrialId)).ToList();
         if (surplus.Count == 0) return;
         foreach (var trial in surplus)
         {

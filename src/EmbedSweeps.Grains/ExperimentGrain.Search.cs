@@ -13,22 +13,22 @@ public sealed partial class ExperimentGrain
     // space holds no configuration not yet tried (the sweep then completes instead of waiting for one forever).
     private async Task<ExperimentTrial?> SuggestAsync(SweepDefinition definition)
     {
-        if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted) return null;
+        if (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || current.SearchExhausted) return null;
         await RecalledAsync(); // a trial stopped early is seen by its last intermediate value
-        var finished = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
+        var finished = current.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Succeeded or TrialStatus.Stopped)
             .Select(t => Observe(t, definition)).OfType<Observation>().ToList();
-        var running = state.State.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)
+        var running = current.Trials.Where(t => !t.Baseline && t.Status is TrialStatus.Running or TrialStatus.Pending)
             .Select(t => TrialConfigs.FromParametersJson(t.ParametersJson, definition)).ToList();
         var tpe = new TreeParzenEstimator(definition, SweepExpansion.StartupTrials(definition));
         // Every trial of the search counts as tried — failed and cancelled ones too, though they teach the TPE nothing.
-        var trial = tpe.Suggest(Searched, finished, running, state.State.Trials.Where(t => !t.Baseline).Select(t => t.TrialId));
+        var trial = tpe.Suggest(Searched, finished, running, current.Trials.Where(t => !t.Baseline).Select(t => t.TrialId));
         if (trial is null)
         {
             logger.LogInformation("Sweep {Sweep}: the search space holds no configuration not yet tried; {Count} trials in all", Name, Searched);
             await ChangeAsync(s => s with { SearchExhausted = true });
             return null;
         }
-        if (state.State.Trials.Any(t => t.TrialId == trial.Id)) return null; // cannot happen (tried ids are excluded); the reminder asks again
+        if (current.Trials.Any(t => t.TrialId == trial.Id)) return null; // cannot happen (tried ids are excluded); the reminder asks again
         await Trial(trial.Id).CreateAsync(SettingsJson(trial), definition.Objective.Metric, definition.Resources.Device, definition.Resources.TrialsPerGpu, definition.Limits.TrialTimeout, definition.Limits.MaxFailures);
         var entry = new ExperimentTrial(trial.Id, TrialStatus.Pending, SettingsJson(trial), null, TrialConfig.Canonical(trial.Parameters));
         await ChangeAsync(s => s with { Trials = [.. s.Trials, entry] });

@@ -12,8 +12,9 @@ public sealed partial class ExperimentGrain
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync();
         // Ended trials only: a running one sends its summary when it ends, and the reminder refreshes it meanwhile.
-        var missing = state.State.Trials.Where(t => t.Summary is null && t.Status.IsFinal()).ToList();
+        var missing = current.Trials.Where(t => t.Summary is null && t.Status.IsFinal()).ToList();
         if (missing.Count > 0)
         {
             try
@@ -37,7 +38,7 @@ public sealed partial class ExperimentGrain
 
     public async Task TrialChangedAsync(string trialId, TrialSummary summary)
     {
-        if (!state.State.Trials.Any(t => t.TrialId == trialId && IsNewer(t, summary))) return;
+        if (!current.Trials.Any(t => t.TrialId == trialId && IsNewer(t, summary))) return;
         await ChangeAsync(s => WithTrial(s, trialId, t => WithSummary(t, summary)));
     }
 

@@ -4,6 +4,7 @@ using EmbedSweeps.Sweeps.Definition;
 using EmbedSweeps.Sweeps.EarlyTermination;
 using EmbedSweeps.Sweeps.Expansion;
 using EmbedSweeps.Sweeps.Reports;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -20,13 +21,11 @@ namespace EmbedSweeps.Grains;
 [Reentrant]
 public sealed partial class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
+    [FromKeyedServices(StorageNames.Experiments)] IGrainStorage storage,
     IOptions<SweepSchedulingOptions> scheduling,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private const string ScheduleReminder = "schedule";
-    // The grain is reentrant (trials report while it schedules): one storage write at a time, each of the latest state,
-    // or two writes with the same etag collide (InconsistentStateException) and the grain loses its state in memory.
-    private readonly SemaphoreSlim writing = new(1, 1);
     private SweepDefinition? sweep;
     private bool ticking;
     private bool tickAgain;
@@ -45,10 +44,10 @@ public sealed partial class ExperimentGrain(
             throw new ArgumentException(e.Message);
         }
         if (parsed.Name != Name) throw new ArgumentException($"{fileName}: the sweep is named '{parsed.Name}', not '{Name}'.");
-        if (state.State.Yaml == yaml) return Snapshot(); // idempotent resubmission
+        if (current.Yaml == yaml) return Snapshot(); // idempotent resubmission
 
         sweep = parsed;
-        var known = state.State.Trials.Select(t => t.TrialId).ToHashSet();
+        var known = current.Trials.Select(t => t.TrialId).ToHashSet();
         var added = SweepExpansion.InitialTrials(parsed).Where(t => !known.Contains(t.Id)).ToList();
         var baselines = Baselines.For(parsed).Where(b => !known.Contains(b.TrialId)).ToList();
         foreach (var baseline in baselines)
@@ -74,13 +73,13 @@ public sealed partial class ExperimentGrain(
         Task.FromResult(version is not null && version == state.Etag ? null : Snapshot());
 
     public Task<ParameterImportanceReport> ImportanceAsync(double targetQuantile) =>
-        Task.FromResult(SweepImportance.Of(Definition(), state.State.Trials, targetQuantile));
+        Task.FromResult(SweepImportance.Of(Definition(), current.Trials, targetQuantile));
 
     public async Task CancelAsync()
     {
-        if (state.State.Status != ExperimentStatus.Running) return;
+        if (current.Status != ExperimentStatus.Running) return;
         await ChangeAsync(s => s with { Status = ExperimentStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow });
-        foreach (var trial in state.State.Trials.Where(t => !t.Status.IsFinal()).ToList()) await Trial(trial.TrialId).CancelAsync();
+        foreach (var trial in current.Trials.Where(t => !t.Status.IsFinal()).ToList()) await Trial(trial.TrialId).CancelAsync();
         await ChangeAsync(s => s with { Trials = s.Trials.Select(t => t.Status.IsFinal() ? t : t with { Status = TrialStatus.Cancelled }).ToList() });
         await UnregisterAsync();
     }
@@ -94,7 +93,7 @@ public sealed partial class ExperimentGrain(
             chosen = [];
             foreach (var id in trialIds.Distinct())
             {
-                var trial = state.State.Trials.FirstOrDefault(t => t.TrialId == id)
+                var trial = current.Trials.FirstOrDefault(t => t.TrialId == id)
                     ?? throw new ArgumentException($"sweep {Name} has no trial {id}.");
                 if (trial.Status == TrialStatus.Succeeded) throw new ArgumentException($"trial {id} succeeded; only failed, stopped or cancelled trials are retried.");
                 if (!trial.Status.IsFinal()) throw new ArgumentException($"trial {id} is {trial.Status.ToString().ToLowerInvariant()}; it has not ended.");
@@ -102,7 +101,7 @@ public sealed partial class ExperimentGrain(
             }
         }
         else
-            chosen = state.State.Trials.Where(t => t.Status == TrialStatus.Failed || (!failedOnly && t.Status is TrialStatus.Stopped or TrialStatus.Cancelled)).ToList();
+            chosen = current.Trials.Where(t => t.Status == TrialStatus.Failed || (!failedOnly && t.Status is TrialStatus.Stopped or TrialStatus.Cancelled)).ToList();
 
         await RecalledAsync(); // first: what it reads back must not bring a retried trial's old values back
         var retried = new List<string>();
@@ -143,11 +142,11 @@ public sealed partial class ExperimentGrain(
     private async Task ScheduleAsync()
     {
         var definition = Definition();
-        if (definition is null || state.State.Status != ExperimentStatus.Running) return;
+        if (definition is null || current.Status != ExperimentStatus.Running) return;
         var limit = definition.Limits.MaxConcurrentTrials;
         while (Count(TrialStatus.Running) < limit)
         {
-            var next = state.State.Trials.FirstOrDefault(t => t.Status == TrialStatus.Pending) ?? await SuggestAsync(definition);
+            var next = current.Trials.FirstOrDefault(t => t.Status == TrialStatus.Pending) ?? await SuggestAsync(definition);
             if (next is null) break;
             await ChangeAsync(s => WithTrial(s, next.TrialId, t => t with { Status = TrialStatus.Running }));
             bool started;
@@ -167,7 +166,7 @@ public sealed partial class ExperimentGrain(
                 await ChangeAsync(s => WithTrial(s, next.TrialId, t => IsStale(t, snapshot.Revision) ? t : t with { Status = snapshot.Status }));
             }
         }
-        if (state.State.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || state.State.SearchExhausted))
+        if (current.Trials.All(t => t.Status.IsFinal()) && (definition.Method != SearchMethod.Bayes || Searched >= definition.Limits.MaxTrials || current.SearchExhausted))
         {
             await KeepBestModelsAsync(); // a completed sweep has its limit applied: whoever sees "completed" sees the kept set
             await ChangeAsync(s => s with { Status = ExperimentStatus.Completed, FinishedAt = DateTimeOffset.UtcNow });
@@ -179,7 +178,7 @@ public sealed partial class ExperimentGrain(
     {
         // A late message about an earlier attempt (the trial was retried since) changes nothing — checked inside the change,
         // against the state as it is when the change applies.
-        if (state.State.Trials.Any(t => t.TrialId == trialId && IsStale(t, summary.Revision))) return;
+        if (current.Trials.Any(t => t.TrialId == trialId && IsStale(t, summary.Revision))) return;
         await ChangeAsync(s => WithTrial(s, trialId, t => IsStale(t, summary.Revision) ? t : WithSummary(t, summary) with { Status = status, Objective = objective }));
         await TickAsync(); // the next trial first: deletions can take a while
         if (status == TrialStatus.Succeeded) await KeepBestModelsAsync();
@@ -187,12 +186,12 @@ public sealed partial class ExperimentGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Status != ExperimentStatus.Running) { await UnregisterAsync(); return; }
+        if (current.Status != ExperimentStatus.Running) { await UnregisterAsync(); return; }
         // Refresh statuses from the trials themselves: a notification may have been lost in a restart.
         // One trial unreachable (its silo died and is not yet declared dead) must not hold up the others.
         // And the summary of any trial whose summary disagrees with its status (a lost one-way message).
         var answers = new List<TrialSnapshot>();
-        foreach (var trial in state.State.Trials.Where(t => t.Status == TrialStatus.Running || (t.Summary is { } s && s.Status != t.Status)).ToList())
+        foreach (var trial in current.Trials.Where(t => t.Status == TrialStatus.Running || (t.Summary is { } s && s.Status != t.Status)).ToList())
         {
             try { answers.Add(await Trial(trial.TrialId).GetAsync()); }
             catch (Exception e) when (e is OrleansException or TimeoutException)
@@ -216,10 +215,10 @@ public sealed partial class ExperimentGrain(
     {
         var definition = Definition();
         var maximize = definition?.Objective.Goal != Goal.Minimize;
-        var scored = state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
+        var scored = current.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Objective is not null).ToList();
         var best = scored.Count == 0 ? null : (maximize ? scored.MaxBy(t => t.Objective) : scored.MinBy(t => t.Objective));
-        return new ExperimentSnapshot(Name, state.State.Status, definition?.Objective.Metric ?? "", maximize, state.State.Trials.ToList(),
-            best?.TrialId, best?.Objective, state.State.SubmittedAt, state.State.FinishedAt)
+        return new ExperimentSnapshot(Name, current.Status, definition?.Objective.Metric ?? "", maximize, current.Trials.ToList(),
+            best?.TrialId, best?.Objective, current.SubmittedAt, current.FinishedAt)
         {
             Pareto = definition?.Pareto ?? [], Version = state.Etag, ParetoFront = Front(definition?.Pareto ?? []), SettingOrder = SettingOrder,
         };
@@ -227,17 +226,17 @@ public sealed partial class ExperimentGrain(
 
     // report.pareto's front over the succeeded trials' final metrics (their summaries), for the CLI and the web alike.
     private List<string> Front(IReadOnlyList<string> metrics) => metrics.Count < 2 ? [] : ParetoFront.Of(
-        state.State.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Summary is not null).Select(t => (t.TrialId, t.Summary!.FinalMetrics)),
+        current.Trials.Where(t => !t.Baseline && t.Status == TrialStatus.Succeeded && t.Summary is not null).Select(t => (t.TrialId, t.Summary!.FinalMetrics)),
         metrics).Order(StringComparer.Ordinal).ToList();
 
     private static readonly List<string> SettingOrder = [.. TrialSettings.All.Select(s => s.Name)];
 
     private SweepDefinition? Definition()
     {
-        if (sweep is not null || state.State.Yaml is null) return sweep;
+        if (sweep is not null || current.Yaml is null) return sweep;
         try
         {
-            return sweep = SweepParser.Parse(state.State.Yaml, state.State.FileName);
+            return sweep = SweepParser.Parse(current.Yaml, current.FileName);
         }
         catch (SweepValidationException e)
         {
@@ -247,10 +246,10 @@ public sealed partial class ExperimentGrain(
         }
     }
 
-    private int Count(TrialStatus status) => state.State.Trials.Count(t => t.Status == status);
+    private int Count(TrialStatus status) => current.Trials.Count(t => t.Status == status);
 
     /// <summary>Trials of the search itself (baselines excluded).</summary>
-    private int Searched => state.State.Trials.Count(t => !t.Baseline);
+    private int Searched => current.Trials.Count(t => !t.Baseline);
 
     private static ExperimentState WithTrial(ExperimentState experiment, string trialId, Func<ExperimentTrial, ExperimentTrial> change) =>
         experiment with { Trials = experiment.Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
@@ -258,37 +257,6 @@ public sealed partial class ExperimentGrain(
     private ITrialGrain Trial(string trialId) => GrainFactory.Trial(Name, trialId);
 
     private static string SettingsJson(TrialConfig trial) => TrialConfig.Canonical(trial.Settings);
-
-    /// <summary>
-    /// The one way the experiment's state changes: <paramref name="change"/> is applied to the latest state and stored, one
-    /// change at a time (the grain is reentrant: two writes with one etag collide, and a change computed from a state another
-    /// call has since replaced would undo that call's). When storage refuses, the state in memory goes back to what storage
-    /// holds and the caller gets the error: nothing is taken as stored that is not.
-    /// </summary>
-    private async Task ChangeAsync(Func<ExperimentState, ExperimentState> change)
-    {
-        await writing.WaitAsync();
-        var previous = state.State;
-        try
-        {
-            var next = change(previous);
-            if (legacyRead && next.Reports is not null) next = next with { Reports = null }; // read into memory already
-            if (ReferenceEquals(next, previous)) return;
-            state.State = next;
-            await state.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            state.State = previous;
-            // Another writer changed the stored state (its etag moved on): only a fresh activation, reading it, can go on.
-            if (e is InconsistentStateException) DeactivateOnIdle();
-            throw;
-        }
-        finally
-        {
-            writing.Release();
-        }
-    }
 
     private async Task UnregisterAsync()
     {

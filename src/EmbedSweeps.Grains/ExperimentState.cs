@@ -2,7 +2,11 @@ using EmbedSweeps.Abstractions;
 
 namespace EmbedSweeps.Grains;
 
-/// <summary>An experiment grain's persisted state: the sweep file as submitted and its trials in order.</summary>
+/// <summary>
+/// An experiment grain's persisted state: the sweep file as submitted, and its trials in order. In memory the grain holds
+/// every trial here; in storage they are in pages of their own (<see cref="ExperimentTrialPages"/>) and this state counts them
+/// (<see cref="TrialPages"/>). A state stored by versions before pages holds its trials itself, and is read as it was.
+/// </summary>
 [GenerateSerializer, Alias("EmbedSweeps.ExperimentState")]
 public sealed record ExperimentState
 {
@@ -22,6 +26,8 @@ public sealed record ExperimentState
     [Id(7)] public bool SearchExhausted { get; init; }
     /// <summary>Trials whose models limits.keep_models removed.</summary>
     [Id(8)] public List<string> ModelsRemoved { get; init; } = [];
+    /// <summary>How many pages of trials are stored beside this state; 0: the trials are in <see cref="Trials"/> (earlier versions).</summary>
+    [Id(9)] public int TrialPages { get; init; }
 }
 
 /// <summary>One stored intermediate value of the objective (as versions before it stored them in <see cref="ExperimentState.Reports"/>).</summary>

@@ -64,26 +64,30 @@ public sealed class AuditAndSecretsTests : IClassFixture<AzuriteFixture>, IDispo
     [Fact]
     public void NoKeyReachesOutputOrErrors()
     {
-        const string key = "ZmFrZS1rZXktdGhhdC1tdXN0LW5ldmVyLWJlLXByaW50ZWQtOTg3NjU0MzIxMA==";
-        var unreachable = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
-                          "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
-        var malformed = $"AccountKey={key};this is not a connection string";
-        // The key pasted without "AccountKey=" (and without its padding): the parser quotes such a segment in its error.
-        var bareKey = $"DefaultEndpointsProtocol=https;AccountName=embedsweeps;{key.TrimEnd('=')}";
         string[][] commands =
         [
             ["sweep", "list"], ["sweep", "list", "--json"], ["audit"], ["audit", "--json"], ["promote", "a/t-1"],
             ["silo", "--role", "web"], ["leaderboard", "a", "--json"], ["sweep", "status", "a"],
         ];
-        foreach (var connectionString in new[] { unreachable, malformed, bareKey })
+        foreach (var form in new[] { "unreachable", "malformed", "bare key" })
             foreach (var debug in new[] { "0", "1" })
                 foreach (var command in commands)
                 {
+                    // A key of its own for every run: masking is remembered for the process, so a key an earlier run bound
+                    // would be masked in this one even if this command printed it before binding it.
+                    var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(45));
+                    var connectionString = form switch
+                    {
+                        "unreachable" => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
+                                         "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
+                        "malformed" => $"AccountKey={key};this is not a connection string",
+                        // The key pasted without "AccountKey=": the parser quotes such a segment in its error.
+                        _ => $"DefaultEndpointsProtocol=https;AccountName=embedsweeps;{key}",
+                    };
                     var result = environment.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = connectionString, ["EMBEDSWEEPS_DEBUG"] = debug }, command);
                     var text = result.Output + result.Error;
                     Assert.True(result.ExitCode != 0, $"{string.Join(' ', command)} succeeded without storage");
-                    Assert.DoesNotContain(key.TrimEnd('='), text);
-                    Assert.DoesNotContain(Encoding.UTF8.GetString(Convert.FromBase64String(key)), text);
+                    Assert.False(text.Contains(key, StringComparison.Ordinal), $"{string.Join(' ', command)} ({form}) printed the key:\n{text}");
                     Assert.Contains("storage", text);
                 }
     }

@@ -16,16 +16,16 @@ internal static class CliRunner
 
     private static readonly Lock Gate = new();
 
-    /// <summary>Runs with this process's environment and the repository's settings file (one state folder for every run).</summary>
+    /// <summary>
+    /// Runs with this process's environment. Models and data sets are looked up through the repository's embedsweeps.json,
+    /// which the CLI finds above the test's folder (one state folder, .embedsweeps beside it, for every run).
+    /// </summary>
     public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
     /// <summary>Runs with <paramref name="variables"/> (named as environment variables) on top of this process's environment.</summary>
     public static Result Run(IReadOnlyDictionary<string, string> variables, params string[] args)
     {
-        var all = new Dictionary<string, string>(EmbedSweepsConfiguration.EnvironmentVariables())
-        {
-            ["EMBEDSWEEPS_SETTINGS"] = Path.Combine(RepositoryRoot, "embedsweeps.json"),
-        };
+        var all = new Dictionary<string, string>(EmbedSweepsConfiguration.EnvironmentVariables());
         foreach (var (name, value) in variables) all[name] = value;
         lock (Gate)
         {
@@ -55,7 +55,7 @@ internal static class CliRunner
 
     /// <summary>The hosting options a CLI run under <paramref name="cluster"/> binds, for tests that open a cluster session themselves.</summary>
     public static HostingOptions Hosting(this ClusterEnvironment cluster) =>
-        HostingOptions.Bind(EmbedSweepsConfiguration.FromVariables(cluster.Variables), Path.Combine(RepositoryRoot, ".embedsweeps"), ThisProgram.Worker());
+        HostingOptions.Bind(EmbedSweepsConfiguration.FromVariables(cluster.Variables), () => Path.Combine(RepositoryRoot, ".embedsweeps"), ThisProgram.Worker);
 
     public static string NewTemporaryDirectory() => TestPaths.NewTemporaryDirectory();
 }

@@ -14,7 +14,7 @@ public sealed class HostingOptionsTests
     private static readonly WorkerCommand ThisWorker = new("/usr/bin/embedsweeps", [], new Dictionary<string, string>());
 
     private static HostingOptions Bind(Dictionary<string, string> variables) =>
-        HostingOptions.Bind(EmbedSweepsConfiguration.FromVariables(variables), "/default/state", ThisWorker);
+        HostingOptions.Bind(EmbedSweepsConfiguration.FromVariables(variables), () => "/default/state", () => ThisWorker);
 
     [Fact]
     public void NothingSetMeansAzuriteOnLoopbackWithTheDefaults()
@@ -66,26 +66,49 @@ public sealed class HostingOptionsTests
         Assert.Equal("/new", options.StateDirectory);
     }
 
-    [Theory]
-    [InlineData("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", "0", "EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS=0: give a whole number, 1 or more.")]
-    [InlineData("EMBEDSWEEPS__TRAINER__SLOTS", "two", "EMBEDSWEEPS__TRAINER__SLOTS=two: give a whole number, 0 or more.")]
-    [InlineData("EMBEDSWEEPS__CLUSTER__LISTEN", "everywhere", "EMBEDSWEEPS__CLUSTER__LISTEN=everywhere is not an IP address (e.g. 0.0.0.0 or 10.0.0.5).")]
-    public void AMalformedValueNamesItsVariable(string variable, string value, string message)
+    [Fact]
+    public void AzuritesWellKnownAccountIsDevelopmentToo()
     {
-        Assert.Equal(message, Assert.Throws<SettingException>(() => Bind(new() { [variable] = value })).Message);
-        // The CLI says the same in one line and exits 2, from the variables handed to that run alone.
-        var run = CliRunner.Run(new Dictionary<string, string> { [variable] = value }, "sweep", "list");
+        var options = Bind(new() { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=x;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;" });
+        Assert.Equal("development (Azurite)", options.Describe());
+    }
+
+    // Storage no one listens on: a command that got past the settings would fail on it, never reach a real cluster.
+    private const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;" +
+                                       "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
+    [Theory]
+    [InlineData("EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS", "0", "EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS=0: give a whole number, 1 or more.", "sweep list")]
+    [InlineData("EMBEDSWEEPS__CLUSTER__LISTEN", "everywhere", "EMBEDSWEEPS__CLUSTER__LISTEN=everywhere is not an IP address (e.g. 0.0.0.0 or 10.0.0.5).", "sweep list")]
+    [InlineData("EMBEDSWEEPS__TRAINER__SLOTS", "two", "EMBEDSWEEPS__TRAINER__SLOTS=two: give a whole number, 0 or more.", "silo --role trainer")]
+    [InlineData("EMBEDSWEEPS__TRAINER__GPUS", "0;1", "EMBEDSWEEPS__TRAINER__GPUS: '0;1' is not a list of GPU ids", "silo --role trainer")]
+    public void AMalformedValueIsOneLineNamingItsVariableAndExit2(string variable, string value, string message, string command)
+    {
+        var run = CliRunner.Run(new Dictionary<string, string> { [variable] = value, ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = Unreachable }, command.Split(' '));
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: {message}", run.Error.Trim());
+        Assert.StartsWith($"error: {message}", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AClientOfTheClusterIsNotStoppedByTheTrainersSettings()
+    {
+        // `sweep list` hosts no trainer (only a web silo when no cluster runs): the trainer's settings are never bound.
+        var run = CliRunner.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__TRAINER__SLOTS"] = "two", ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = Unreachable }, "sweep", "list");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("storage at http://127.0.0.1:1/devstoreaccount1 cannot be reached", run.Error);
+        Assert.DoesNotContain("SLOTS", run.Error);
     }
 
     [Fact]
     public void ARunsVariablesDoNotOutliveIt()
     {
-        var first = CliRunner.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__TRAINER__SLOTS"] = "-1" }, "sweep", "list");
+        var first = CliRunner.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__TRAINER__SLOTS"] = "-1", ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = Unreachable }, "silo", "--role", "trainer");
         Assert.Contains("EMBEDSWEEPS__TRAINER__SLOTS=-1", first.Error);
-        // The next run is given none: whatever it meets (storage or no storage here), it is not the first run's setting.
-        var second = CliRunner.Run("sweep", "list");
-        Assert.DoesNotContain("EMBEDSWEEPS__TRAINER__SLOTS", second.Error);
+        // The next run is not given it: it gets past the trainer's settings and stops at the storage.
+        var second = CliRunner.Run(new Dictionary<string, string> { ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = Unreachable }, "silo", "--role", "trainer");
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("cannot be reached", second.Error);
+        Assert.DoesNotContain("SLOTS", second.Error);
     }
 }

@@ -67,7 +67,13 @@ public sealed class EarlyTerminationRecallTests(ClusterFixture fixture)
             await storage.ReadStateAsync("experiment", experiment.GetGrainId(), stored);
         } while (stored.State?.Reports is not null && clock.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Null(stored.State!.Reports);
-        Assert.NotNull(stored.State.Trials[0].Summary);
+        // And its trials, stored in the state itself by that version, move to a page of their own.
+        Assert.Empty(stored.State.Trials);
+        Assert.Equal(1, stored.State.TrialPages);
+        var page = new GrainState<TrialPage>();
+        await storage.ReadStateAsync("trials-0", experiment.GetGrainId(), page);
+        Assert.Equal(trials.Select(t => t.TrialId), page.State!.Trials.Select(t => t.TrialId));
+        Assert.NotNull(page.State.Trials[0].Summary);
     }
 }
 

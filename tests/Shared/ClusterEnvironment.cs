@@ -20,6 +20,7 @@ public sealed class ClusterEnvironment : IDisposable
             ["EMBEDSWEEPS__STORAGE__CONNECTIONSTRING"] = azurite.ConnectionString,
             ["EMBEDSWEEPS__STORAGE__PREFIX"] = Prefix,
             ["EMBEDSWEEPS_WORKER"] = TestPaths.CliDll,
+            // For child processes (the in-process CLI finds the same file above the test folder): one .embedsweeps for all.
             ["EMBEDSWEEPS_SETTINGS"] = Path.Combine(TestPaths.RepositoryRoot, "embedsweeps.json"),
         };
         if (reminderSeconds is { } seconds) variables["EMBEDSWEEPS__SCHEDULING__REMINDERSECONDS"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -13,7 +13,8 @@ using Orleans.Storage;
 namespace EmbedSweeps.Cli.Commands;
 
 /// <summary>
-/// <c>embedsweeps bench storage</c>: what storing a trial's curve costs as it grows. For each length N, a running trial
+/// <c>embedsweeps bench storage</c>: what storing a trial's curve, and a sweep's trial list, costs as they grow (the trial
+/// list: <see cref="BenchSweepStorage"/>). For each length N, a running trial
 /// (its state seeded in the grains' format, under a fresh storage prefix) receives N points in reports of K through its
 /// grain, as a worker's would arrive, and the bytes sent to blob storage are counted. Beside it, the same reports stored
 /// as trials stored them before timelines were appended in chunks — the whole timeline written again at every report —
@@ -24,17 +25,23 @@ internal static class BenchStorageCommand
     public static Command Create()
     {
         var points = new Option<string>("--points") { Description = "Curve lengths to measure, comma-separated.", DefaultValueFactory = _ => "1000,10000" };
+        var sweeps = new Option<string>("--trials") { Description = "Sweep sizes whose trial lists to measure, comma-separated.", DefaultValueFactory = _ => "100,300" };
         var perReport = new Option<int>("--per-report") { Description = "Points in each report (a worker's log and eval lines between two sends).", DefaultValueFactory = _ => 20 };
         var json = BenchMeasurements.JsonOption();
-        var command = new Command("storage", "Measure the bytes a trial's curve costs in storage as it grows: appended in chunks against rewritten.") { points, perReport, json };
+        var command = new Command("storage", "Measure the bytes a trial's curve, and a sweep's trial list, cost in storage as they grow: appended in chunks or pages against rewritten.")
+        {
+            points, perReport, sweeps, json,
+        };
         command.SetAction(CommandLine.Guard(async (result, cancellationToken) =>
         {
-            var lengths = Lengths(result.GetValue(points)!);
+            var lengths = Lengths(result.GetValue(points)!, "--points", PayloadLimits.MaxTimelinePoints);
+            var sizes = Lengths(result.GetValue(sweeps)!, "--trials", 100_000); // limits.max_trials allows as many
             var batch = result.GetValue(perReport);
             if (batch < 1) throw new EmbedSweepsException("--per-report must be at least 1.");
             var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
             var cluster = result.Hosting().Cluster with { StoragePrefix = prefix };
             var runs = new List<Run>();
+            var sweepRuns = new List<SweepRun>();
             try
             {
                 await using var session = await ClusterSession.StartAsync(result.Hosting() with { Cluster = cluster }, trainer: false, cancellationToken);
@@ -45,6 +52,12 @@ internal static class BenchStorageCommand
                     var rewritten = await RewrittenAsync(session, bytes, length, batch);
                     runs.Add(new Run(length, (length + batch - 1) / batch, appended, rewritten, Math.Round((double)rewritten / appended, 1)));
                     Console.Error.WriteLine($"{length} points: {appended / 1024.0:F0} KiB appended, {rewritten / 1024.0:F0} KiB rewritten");
+                }
+                foreach (var size in sizes)
+                {
+                    var (paged, whole) = await BenchSweepStorage.MeasureAsync(session, bytes, size);
+                    sweepRuns.Add(new SweepRun(size, 2 * size, paged, whole, Math.Round((double)whole / paged, 1)));
+                    Console.Error.WriteLine($"{size} trials: {paged / 1024.0:F0} KiB in pages, {whole / 1024.0:F0} KiB rewritten whole");
                 }
             }
             finally
@@ -59,6 +72,14 @@ internal static class BenchStorageCommand
                     points = (double)runs[^1].Points / runs[0].Points,
                     appended_bytes = Math.Round((double)runs[^1].AppendedBytes / runs[0].AppendedBytes, 1),
                     rewritten_bytes = Math.Round((double)runs[^1].RewrittenBytes / runs[0].RewrittenBytes, 1),
+                },
+                trial_page_size = ExperimentTrialPages.PageSize,
+                sweeps = sweepRuns,
+                sweep_growth_from_first_to_last = sweepRuns.Count < 2 ? null : new
+                {
+                    trials = (double)sweepRuns[^1].Trials / sweepRuns[0].Trials,
+                    paged_bytes = Math.Round((double)sweepRuns[^1].PagedBytes / sweepRuns[0].PagedBytes, 1),
+                    rewritten_bytes = Math.Round((double)sweepRuns[^1].RewrittenBytes / sweepRuns[0].RewrittenBytes, 1),
                 },
             });
             BenchMeasurements.Report(text, result.GetValue(json));
@@ -85,13 +106,16 @@ internal static class BenchStorageCommand
         public long RewrittenBytesPerPoint => RewrittenBytes / Points;
     }
 
-    private static List<int> Lengths(string text)
+    // A sweep's trials changing: each starts and ends (Changes summaries), the trial list stored in pages or whole at each.
+    private sealed record SweepRun(int Trials, int Changes, long PagedBytes, long RewrittenBytes, double RewrittenOverPaged);
+
+    private static List<int> Lengths(string text, string option, int most)
     {
         var lengths = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            lengths.Add(int.TryParse(part, out var n) && n is >= 1 and <= PayloadLimits.MaxTimelinePoints
-                ? n : throw new EmbedSweepsException($"--points {text}: '{part}' is not a length from 1 to {PayloadLimits.MaxTimelinePoints}."));
-        return lengths.Count > 0 ? lengths : throw new EmbedSweepsException("--points: give at least one length, e.g. 1000,10000.");
+            lengths.Add(int.TryParse(part, out var n) && n is >= 1 && n <= most
+                ? n : throw new EmbedSweepsException($"{option} {text}: '{part}' is not a number from 1 to {most}."));
+        return lengths.Count > 0 ? lengths : throw new EmbedSweepsException($"{option}: give at least one number, e.g. 100,1000.");
     }
 
     // A running trial's state as the grain stores it, attempt 1, nothing reported yet.
@@ -136,30 +160,5 @@ internal static class BenchStorageCommand
             await storage.WriteStateAsync("trial", trial.GetGrainId(), state);
         }
         return bytes.Sent - before;
-    }
-
-    /// <summary>The bytes this process has sent to blob storage (request bodies), from <see cref="ClusterMetrics.StorageBytesSent"/>.</summary>
-    private sealed class BlobBytes : IDisposable
-    {
-        private readonly MeterListener listener = new();
-        private long sent;
-
-        public BlobBytes()
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ClusterMetrics.MeterName && instrument.Name == ClusterMetrics.StorageBytesSent.Name) l.EnableMeasurementEvents(instrument);
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                    if (tag is { Key: "service", Value: "blob" }) Interlocked.Add(ref sent, value);
-            });
-            listener.Start();
-        }
-
-        public long Sent => Interlocked.Read(ref sent);
-
-        public void Dispose() => listener.Dispose();
     }
 }

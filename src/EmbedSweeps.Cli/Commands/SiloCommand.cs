@@ -17,7 +17,7 @@ internal static class SiloCommand
         role.AcceptOnlyFromAmong("trainer", "web", "all");
         var port = new Option<int>("--port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gateway = new Option<int>("--gateway-port") { Description = "Client gateway port.", DefaultValueFactory = _ => 30000 };
-        var slots = new Option<int?>("--slots") { Description = "Trials this silo runs at once (trainer role). Default: one per GPU, or 1 on CPU." };
+        var slots = new Option<int?>("--slots") { Description = "Trials this silo runs at once (trainer role). Default: EMBEDSWEEPS__TRAINER__SLOTS, else one per GPU, or 1 on CPU." };
         var gpus = new Option<string?>("--gpus")
         {
             Description = "GPUs to train on: auto (CUDA_VISIBLE_DEVICES, else nvidia-smi), none, or ids such as 0,1. Default: EMBEDSWEEPS__TRAINER__GPUS, else auto. Trials are packed by their sweep's resources.trials_per_gpu.",

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EmbedSweeps.Client;
+using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -80,7 +81,8 @@ public sealed class ClusterSession(IHost host, EmbedSweepsClusterOptions options
 
     private static async Task<ClusterSession> HostSiloAsync(HostingOptions hosting, EmbedSweepsClusterOptions options, CancellationToken cancellationToken)
     {
-        var runner = TrainerSetup.RunnerOptions(hosting);
+        // A web-only silo neither reads the trainer's settings nor looks for GPUs.
+        var runner = options.Roles.Contains(SiloRoles.Trainer) ? TrainerSetup.RunnerOptions(hosting) : TrainerSetup.None;
         var host = CommandHosts.Builder().ConfigureLogging(Quiet)
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))
             .Build();

@@ -11,12 +11,14 @@ namespace EmbedSweeps.Silo.Hosting;
 /// </summary>
 public static class GpuDevices
 {
+    /// <param name="setting"><c>auto</c> (also when null or blank), <c>none</c> or a list of ids.</param>
+    /// <param name="source">Where the setting came from, for the message: <c>--gpus</c> or its variable.</param>
     /// <exception cref="SettingException">The list is malformed or names a GPU twice.</exception>
-    public static IReadOnlyList<string> Resolve(string? setting)
+    public static IReadOnlyList<string> Resolve(string? setting, string source = "--gpus")
     {
         var value = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim();
         if (value.Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
-        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, "--gpus");
+        if (!value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return Parse(value, source);
         return Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible ? FromVisibleDevices(visible) : FromNvidiaSmi();
     }
 

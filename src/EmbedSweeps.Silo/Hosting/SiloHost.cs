@@ -1,4 +1,5 @@
 using EmbedSweeps.Client;
+using EmbedSweeps.Grains.Placement;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,11 +28,12 @@ public sealed class SiloHost(IHost host) : IAsyncDisposable
             ListenAddress = listen.Listen ?? options.ListenAddress, AdvertiseAddress = listen.Advertise ?? options.AdvertiseAddress,
             Insecure = listen.Insecure || options.Insecure,
         };
+        // This machine's own settings first, then the network: a wrong slot count is reported without waiting on storage.
+        var trainer = options.Roles.Contains(SiloRoles.Trainer);
+        var runner = trainer ? TrainerSetup.RunnerOptions(hosting, slots, gpus) : TrainerSetup.None;
         if (options.ListenProblem() is { } listenProblem) throw new SettingException(listenProblem);
         if (options.ListenNotice() is { } notice) Console.Error.WriteLine(notice);
         if (await StorageProbe.ProblemAsync(options, cancellationToken) is { } problem) throw new SettingException(problem);
-        var trainer = options.Roles.Contains("trainer");
-        var runner = trainer ? TrainerSetup.RunnerOptions(hosting, slots, gpus) : TrainerSetup.None(hosting);
         var host = CommandHosts.Builder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(silo => silo.AddEmbedSweepsSilo(options, runner))

@@ -9,14 +9,14 @@ namespace EmbedSweeps.Silo.Hosting;
 /// </summary>
 public static class TrainerSetup
 {
-    /// <param name="slots">Trials at once; default <see cref="TrainerOptions.Slots"/>, else one per GPU, or one on a CPU trainer.</param>
-    /// <param name="gpus"><c>auto</c>, <c>none</c> or device ids (<see cref="GpuDevices"/>); default <see cref="TrainerOptions.Gpus"/>, else auto.</param>
-    /// <exception cref="SettingException">A negative slot count, or a malformed GPU list.</exception>
+    /// <param name="slots">Trials at once (<c>--slots</c>); default <see cref="TrainerOptions.Slots"/>, else one per GPU, or one on a CPU trainer.</param>
+    /// <param name="gpus"><c>auto</c>, <c>none</c> or device ids (<c>--gpus</c>, <see cref="GpuDevices"/>); default <see cref="TrainerOptions.Gpus"/>, else auto.</param>
+    /// <exception cref="SettingException">A negative slot count, or a malformed GPU list; the message names the option or variable.</exception>
     public static TrialRunnerOptions RunnerOptions(HostingOptions options, int? slots = null, string? gpus = null)
     {
-        slots ??= options.Trainer.Slots;
-        if (slots is < 0) throw new SettingException($"--slots {slots} (or EMBEDSWEEPS__TRAINER__SLOTS): give a number of trials, 0 or more.");
-        var devices = GpuDevices.Resolve(gpus ?? options.Trainer.Gpus);
+        if (slots is < 0) throw new SettingException($"--slots {slots}: give a number of trials, 0 or more.");
+        slots ??= options.Trainer.Slots; // bound with its range checked: EMBEDSWEEPS__TRAINER__SLOTS=-1 is refused there
+        var devices = gpus is not null ? GpuDevices.Resolve(gpus, "--gpus") : GpuDevices.Resolve(options.Trainer.Gpus, "EMBEDSWEEPS__TRAINER__GPUS");
         return new TrialRunnerOptions
         {
             Slots = slots ?? Math.Max(1, devices.Count),
@@ -28,6 +28,6 @@ public static class TrainerSetup
         };
     }
 
-    /// <summary>A silo without the trainer role: no slots, no GPU discovery.</summary>
-    public static TrialRunnerOptions None(HostingOptions options) => RunnerOptions(options, slots: 0, gpus: "none");
+    /// <summary>A silo without the trainer role: no slots, no GPU discovery, no trainer settings read.</summary>
+    public static TrialRunnerOptions None { get; } = new() { Slots = 0 };
 }

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using EmbedSweeps.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
+
+namespace EmbedSweeps.Grains.Tests;
+
+/// <summary>
+/// The experiment's trials are stored in pages beside its state (<see cref="ExperimentTrialPages"/>): a trial's change rewrites
+/// its own page only, and an experiment activated again reads every page back.
+/// </summary>
+[Trait("Tier", "Cluster")] // an Orleans test cluster on Azurite: not in ./test.sh --fast
+[Collection(ClusterCollection.Name)]
+public sealed class TrialPagesTests(ClusterFixture fixture)
+{
+    private IGrainStorage Storage => (fixture.Cluster.Primary as Orleans.TestingHost.InProcessSiloHandle)!.SiloHost.Services
+        .GetRequiredKeyedService<IGrainStorage>(StorageNames.Experiments);
+
+    private async Task<GrainState<T>> ReadAsync<T>(string stateName, GrainId grain)
+    {
+        var stored = new GrainState<T>();
+        await Storage.ReadStateAsync(stateName, grain, stored);
+        return stored;
+    }
+
+    [Fact]
+    public async Task ATrialsChangeRewritesItsPageAloneAndEveryPageReadsBack()
+    {
+        // 20 learning rates × 2 losses and the baseline: 41 trials, two pages (32 and 9).
+        const string name = "paged";
+        var rates = string.Join(", ", Enumerable.Range(1, 20).Select(i => $"{i}.0e-6"));
+        var yaml = ExperimentGrainTests.Sweep(name, limits: "{ max_trials: 100, max_concurrent_trials: 4 }").Replace("[2.0e-5, 5.0e-5]", $"[{rates}]");
+        var grains = fixture.Cluster.GrainFactory;
+        var finished = await ExperimentGrainTests.RunAsync(grains, name, yaml);
+        Assert.Equal(41, finished.Trials.Count);
+        var experiment = grains.GetGrain<IExperimentGrain>(name);
+        var id = experiment.GetGrainId();
+
+        var state = await ReadAsync<ExperimentState>("experiment", id);
+        Assert.Empty(state.State!.Trials);
+        Assert.Equal(2, state.State.TrialPages);
+        var (first, second) = (await ReadAsync<TrialPage>("trials-0", id), await ReadAsync<TrialPage>("trials-1", id));
+        Assert.Equal([32, 9], new[] { first.State!.Trials.Count, second.State!.Trials.Count });
+        Assert.Equal(finished.Trials.Select(t => t.TrialId), first.State.Trials.Concat(second.State.Trials).Select(t => t.TrialId));
+
+        // A new summary of the last trial: its page is written, the first is not.
+        var last = finished.Trials[^1];
+        await experiment.TrialChangedAsync(last.TrialId, last.Summary! with { Revision = last.Summary!.Revision + 1, Silo = "elsewhere" });
+        Assert.Equal(first.ETag, (await ReadAsync<TrialPage>("trials-0", id)).ETag);
+        var rewritten = await ReadAsync<TrialPage>("trials-1", id);
+        Assert.NotEqual(second.ETag, rewritten.ETag);
+        Assert.Equal("elsewhere", rewritten.State!.Trials[^1].Summary!.Silo);
+
+        // The experiment leaves memory and comes back: every trial, with its summary, from the pages.
+        await experiment.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        while ((await management.GetActiveGrains(id.Type)).Contains(id) && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(100);
+        Assert.DoesNotContain(id, await management.GetActiveGrains(id.Type));
+        var again = await experiment.GetAsync();
+        Assert.Equal(finished.Trials.Select(t => (t.TrialId, t.Status, t.Objective)), again.Trials.Select(t => (t.TrialId, t.Status, t.Objective)));
+        Assert.Equal("elsewhere", again.Trials[^1].Summary!.Silo);
+        Assert.All(again.Trials, t => Assert.NotNull(t.Summary));
+    }
+}
