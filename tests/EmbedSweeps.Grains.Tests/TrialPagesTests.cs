@@ -47,6 +47,10 @@ public sealed class TrialPagesTests(ClusterFixture fixture)
         // A new summary of the last trial: its page is written, the first is not.
         var last = finished.Trials[^1];
         await experiment.TrialChangedAsync(last.TrialId, last.Summary! with { Revision = last.Summary!.Revision + 1, Silo = "elsewhere" });
+        // Sent one-way: wait for the state that counts the pages to move on (it is written after them).
+        var clock = Stopwatch.StartNew();
+        while ((await ReadAsync<ExperimentState>("experiment", id)).ETag == state.ETag && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        Assert.NotEqual(state.ETag, (await ReadAsync<ExperimentState>("experiment", id)).ETag);
         Assert.Equal(first.ETag, (await ReadAsync<TrialPage>("trials-0", id)).ETag);
         var rewritten = await ReadAsync<TrialPage>("trials-1", id);
         Assert.NotEqual(second.ETag, rewritten.ETag);
@@ -55,7 +59,7 @@ public sealed class TrialPagesTests(ClusterFixture fixture)
         // The experiment leaves memory and comes back: every trial, with its summary, from the pages.
         await experiment.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         var management = grains.GetGrain<IManagementGrain>(0);
-        var clock = Stopwatch.StartNew();
+        clock.Restart();
         while ((await management.GetActiveGrains(id.Type)).Contains(id) && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(100);
         Assert.DoesNotContain(id, await management.GetActiveGrains(id.Type));
         var again = await experiment.GetAsync();

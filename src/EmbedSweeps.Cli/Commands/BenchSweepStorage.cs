@@ -36,9 +36,14 @@ internal static class BenchSweepStorage
         await experiment.GetAsync(); // activated: reading it back is not part of the changes' cost
         var before = bytes.Sent;
         foreach (var (trialId, summary) in changes) await experiment.TrialChangedAsync(trialId, summary);
+        // Trials send these one-way: wait until the experiment has applied (and stored) the last of them.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await experiment.GetAsync()).Trials.Count(t => t.Summary?.Revision == 3) < count)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new InvalidOperationException("the benchmark's experiment did not apply every summary within 10 minutes.");
+            await Task.Delay(200);
+        }
         var paged = bytes.Sent - before;
-        var stored = await experiment.GetAsync();
-        if (stored.Trials.Count(t => t.Summary?.Revision == 3) != count) throw new InvalidOperationException("the benchmark's experiment did not keep every summary.");
 
         // Before pages: the experiment's whole state, every trial in it, written at each change.
         var grain = session.Client.GetGrain<IExperimentGrain>($"whole-{count}").GetGrainId();
