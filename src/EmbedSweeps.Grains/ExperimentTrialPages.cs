@@ -29,15 +29,21 @@ public sealed class ExperimentTrialPages(IGrainStorage storage, GrainId grain)
     public async Task<List<ExperimentTrial>> ReadAsync(int pages)
     {
         stored.Clear();
-        for (var index = 0; index < pages; index++)
-        {
-            var page = new GrainState<TrialPage>();
-            await storage.ReadStateAsync(StateName(index), grain, page);
-            if (!page.RecordExists || page.State is null)
-                throw new InvalidOperationException($"page {index} of the trials of {grain} is missing from storage ({StateName(index)}); its trials are lost.");
-            stored.Add(page);
-        }
+        // Sixteen reads at a time: a sweep of a thousand trials is 32 pages, and read one by one they made its first
+        // leaderboard after a restart half a second slower.
+        foreach (var batch in Enumerable.Range(0, pages).Chunk(ConcurrentReads))
+            stored.AddRange(await Task.WhenAll(batch.Select(ReadPageAsync)));
         return [.. stored.SelectMany(p => p.State!.Trials)];
+    }
+
+    private const int ConcurrentReads = 16;
+
+    private async Task<GrainState<TrialPage>> ReadPageAsync(int index)
+    {
+        var page = new GrainState<TrialPage>();
+        await storage.ReadStateAsync(StateName(index), grain, page);
+        return page.RecordExists && page.State is not null ? page
+            : throw new InvalidOperationException($"page {index} of the trials of {grain} is missing from storage ({StateName(index)}); its trials are lost.");
     }
 
     /// <summary>
