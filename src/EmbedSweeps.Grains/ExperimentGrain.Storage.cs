@@ -17,13 +17,13 @@ public sealed partial class ExperimentGrain
 
     // At activation, before anything reads the trials: from their pages, or from the state itself as earlier versions stored it.
     private async Task LoadAsync() =>
-        current = state.State.TrialPages > 0 ? state.State with { Trials = await Pages.ReadAsync(state.State.TrialPages) } : state.State;
+        current = state.State.TrialPageVersions.Count > 0 ? state.State with { Trials = await Pages.ReadAsync(state.State.TrialPageVersions) } : state.State;
 
     /// <summary>
     /// The one way the experiment's state changes: <paramref name="change"/> is applied to the latest state and stored, one
     /// change at a time (the grain is reentrant: two writes with one etag collide, and a change computed from a state another
-    /// call has since replaced would undo that call's). The pages whose trials changed are written first, then the state that
-    /// counts them. When storage refuses, the state in memory goes back to what storage holds and the caller gets the error:
+    /// call has since replaced would undo that call's). The pages whose trials changed are written first, as new versions, then
+    /// the state that names them. When storage refuses, the state in memory goes back to what storage holds and the caller gets the error:
     /// nothing is taken as stored that is not.
     /// </summary>
     private async Task ChangeAsync(Func<ExperimentState, ExperimentState> change)
@@ -36,9 +36,10 @@ public sealed partial class ExperimentGrain
             if (legacyRead && next.Reports is not null) next = next with { Reports = null }; // read into memory already
             if (ReferenceEquals(next, previous)) return;
             current = next;
-            var count = await Pages.WriteAsync(next.Trials);
-            state.State = next with { Trials = [], TrialPages = count };
+            var written = await Pages.WriteAsync(next.Trials);
+            state.State = next with { Trials = [], TrialPageVersions = written.Versions };
             await state.WriteStateAsync();
+            await Pages.CommitAsync(written);
         }
         catch (Exception e)
         {

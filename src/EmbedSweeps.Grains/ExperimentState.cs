@@ -4,8 +4,8 @@ namespace EmbedSweeps.Grains;
 
 /// <summary>
 /// An experiment grain's persisted state: the sweep file as submitted, and its trials in order. In memory the grain holds
-/// every trial here; in storage they are in pages of their own (<see cref="ExperimentTrialPages"/>) and this state counts them
-/// (<see cref="TrialPages"/>). A state stored by versions before pages holds its trials itself, and is read as it was.
+/// every trial here; in storage they are in pages of their own (<see cref="ExperimentTrialPages"/>) and this state names them
+/// (<see cref="TrialPageVersions"/>). A state stored by versions before pages holds its trials itself, and is read as it was.
 /// </summary>
 [GenerateSerializer, Alias("EmbedSweeps.ExperimentState")]
 public sealed record ExperimentState
@@ -26,8 +26,11 @@ public sealed record ExperimentState
     [Id(7)] public bool SearchExhausted { get; init; }
     /// <summary>Trials whose models limits.keep_models removed.</summary>
     [Id(8)] public List<string> ModelsRemoved { get; init; } = [];
-    /// <summary>How many pages of trials are stored beside this state; 0: the trials are in <see cref="Trials"/> (earlier versions).</summary>
-    [Id(9)] public int TrialPages { get; init; }
+    /// <summary>
+    /// The version of each page of trials stored beside this state, in order (<see cref="ExperimentTrialPages"/>); empty: the
+    /// trials are in <see cref="Trials"/>, as earlier versions stored them.
+    /// </summary>
+    [Id(9)] public List<int> TrialPageVersions { get; init; } = [];
 }
 
 /// <summary>One stored intermediate value of the objective (as versions before it stored them in <see cref="ExperimentState.Reports"/>).</summary>

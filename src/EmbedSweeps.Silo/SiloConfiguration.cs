@@ -58,7 +58,8 @@ public static class SiloConfiguration
         var prefix = options.StoragePrefix;
         // Small state in tables; trial timelines and experiment trial lists in blobs (they grow).
         silo.AddAzureBlobGrainStorage(StorageNames.Trials, o => { o.BlobServiceClient = options.Blobs(); o.ContainerName = prefix + "-trials"; });
-        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = options.Blobs(); o.ContainerName = prefix + "-experiments"; });
+        // Replaced pages of trials (ExperimentTrialPages) are deleted, not left as empty blobs.
+        silo.AddAzureBlobGrainStorage(StorageNames.Experiments, o => { o.BlobServiceClient = options.Blobs(); o.ContainerName = prefix + "-experiments"; o.DeleteStateOnClear = true; });
         silo.AddAzureTableGrainStorage(StorageNames.Registry, o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Registry"; });
         silo.UseAzureTableReminderService(o => { o.TableServiceClient = options.Tables(); o.TableName = prefix + "Reminders"; });
         return silo;

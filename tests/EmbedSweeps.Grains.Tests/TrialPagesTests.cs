@@ -7,8 +7,9 @@ using Orleans.Storage;
 namespace EmbedSweeps.Grains.Tests;
 
 /// <summary>
-/// The experiment's trials are stored in pages beside its state (<see cref="ExperimentTrialPages"/>): a trial's change rewrites
-/// its own page only, and an experiment activated again reads every page back.
+/// The experiment's trials are stored in pages beside its state (<see cref="ExperimentTrialPages"/>): a trial's change writes
+/// a new version of its own page only, the state names the versions that are the sweep's, and an experiment activated again
+/// reads every page back.
 /// </summary>
 [Trait("Tier", "Cluster")] // an Orleans test cluster on Azurite: not in ./test.sh --fast
 [Collection(ClusterCollection.Name)]
@@ -25,7 +26,7 @@ public sealed class TrialPagesTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ATrialsChangeRewritesItsPageAloneAndEveryPageReadsBack()
+    public async Task ATrialsChangeWritesANewVersionOfItsPageAloneAndEveryPageReadsBack()
     {
         // 20 learning rates × 2 losses and the baseline: 41 trials, two pages (32 and 9).
         const string name = "paged";
@@ -37,26 +38,31 @@ public sealed class TrialPagesTests(ClusterFixture fixture)
         var experiment = grains.GetGrain<IExperimentGrain>(name);
         var id = experiment.GetGrainId();
 
-        var state = await ReadAsync<ExperimentState>("experiment", id);
-        Assert.Empty(state.State!.Trials);
-        Assert.Equal(2, state.State.TrialPages);
-        var (first, second) = (await ReadAsync<TrialPage>("trials-0", id), await ReadAsync<TrialPage>("trials-1", id));
+        var state = (await ReadAsync<ExperimentState>("experiment", id)).State!;
+        Assert.Empty(state.Trials);
+        Assert.Equal(2, state.TrialPageVersions.Count);
+        var (firstName, secondName) = (ExperimentTrialPages.StateName(0, state.TrialPageVersions[0]), ExperimentTrialPages.StateName(1, state.TrialPageVersions[1]));
+        var (first, second) = (await ReadAsync<TrialPage>(firstName, id), await ReadAsync<TrialPage>(secondName, id));
         Assert.Equal([32, 9], new[] { first.State!.Trials.Count, second.State!.Trials.Count });
         Assert.Equal(finished.Trials.Select(t => t.TrialId), first.State.Trials.Concat(second.State.Trials).Select(t => t.TrialId));
 
-        // A new summary of the last trial: its page is written, the first is not.
+        // A new summary of the last trial (sent one-way, as trials send them): the state names a new version of its page.
         var last = finished.Trials[^1];
         await experiment.TrialChangedAsync(last.TrialId, last.Summary! with { Revision = last.Summary!.Revision + 1, Silo = "elsewhere" });
-        // Sent one-way: wait for the state that counts the pages to move on (it is written after them).
+        async Task<string?> StoredSiloOfLastAsync()
+        {
+            var versions = (await ReadAsync<ExperimentState>("experiment", id)).State!.TrialPageVersions;
+            return (await ReadAsync<TrialPage>(ExperimentTrialPages.StateName(1, versions[1]), id)).State?.Trials[^1].Summary?.Silo;
+        }
         var clock = Stopwatch.StartNew();
-        while ((await ReadAsync<ExperimentState>("experiment", id)).ETag == state.ETag && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
-        Assert.NotEqual(state.ETag, (await ReadAsync<ExperimentState>("experiment", id)).ETag);
-        Assert.Equal(first.ETag, (await ReadAsync<TrialPage>("trials-0", id)).ETag);
-        var rewritten = await ReadAsync<TrialPage>("trials-1", id);
-        Assert.NotEqual(second.ETag, rewritten.ETag);
-        Assert.Equal("elsewhere", rewritten.State!.Trials[^1].Summary!.Silo);
+        while (await StoredSiloOfLastAsync() != "elsewhere" && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        Assert.Equal("elsewhere", await StoredSiloOfLastAsync());
+        var after = (await ReadAsync<ExperimentState>("experiment", id)).State!;
+        Assert.Equal([state.TrialPageVersions[0], state.TrialPageVersions[1] + 1], after.TrialPageVersions);
+        // The first page was not written again.
+        Assert.Equal(first.ETag, (await ReadAsync<TrialPage>(firstName, id)).ETag);
 
-        // The experiment leaves memory and comes back: every trial, with its summary, from the pages.
+        // The experiment leaves memory and comes back: every trial, with its summary, from the pages the state names.
         await experiment.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         var management = grains.GetGrain<IManagementGrain>(0);
         clock.Restart();

@@ -158,7 +158,7 @@ internal static class BenchLeaderboardCommand
         foreach (var (stateName, page) in pages) await experiments.WriteStateAsync(stateName, experiment, new GrainState<TrialPage>(page));
         var experimentState = new ExperimentState
         {
-            Yaml = yaml, FileName = name + ".yaml", Status = ExperimentStatus.Completed, TrialPages = pages.Count,
+            Yaml = yaml, FileName = name + ".yaml", Status = ExperimentStatus.Completed, TrialPageVersions = [.. pages.Select(_ => 0)],
             SubmittedAt = started, FinishedAt = DateTimeOffset.UtcNow,
         };
         await experiments.WriteStateAsync("experiment", experiment, new GrainState<ExperimentState>(experimentState));

@@ -32,7 +32,7 @@ internal static class BenchSweepStorage
         var pages = ExperimentTrialPages.Paged(trials).ToList();
         foreach (var (stateName, page) in pages) await storage.WriteStateAsync(stateName, experiment.GetGrainId(), new GrainState<TrialPage>(page));
         await storage.WriteStateAsync("experiment", experiment.GetGrainId(),
-            new GrainState<ExperimentState>(new ExperimentState { Status = ExperimentStatus.Completed, TrialPages = pages.Count }));
+            new GrainState<ExperimentState>(new ExperimentState { Status = ExperimentStatus.Completed, TrialPageVersions = [.. pages.Select(_ => 0)] }));
         await experiment.GetAsync(); // activated: reading it back is not part of the changes' cost
         var before = bytes.Sent;
         foreach (var (trialId, summary) in changes) await experiment.TrialChangedAsync(trialId, summary);

@@ -3,6 +3,7 @@ using EmbedSweeps.Abstractions;
 using EmbedSweeps.Cli.Cluster;
 using EmbedSweeps.Silo.Hosting;
 using EmbedSweeps.Cli.Output;
+using EmbedSweeps.Client;
 using EmbedSweeps.Embeddings;
 using EmbedSweeps.Sweeps;
 using EmbedSweeps.Sweeps.Definition;
@@ -169,14 +170,21 @@ internal static class ClusterCommands
             await using var session = await ClusterSession.StartAsync(result.Hosting(), trainer: false, cancellationToken);
             var names = await session.Client.GetGrain<ISweepIndexGrain>("default").ListAsync();
             var sweeps = new List<ExperimentSnapshot>();
-            foreach (var name in names) sweeps.Add(await session.Client.GetGrain<IExperimentGrain>(name).GetAsync());
+            var unreadable = new List<string>();
+            foreach (var name in names)
+            {
+                // One sweep that cannot be read (its storage damaged) must not hide the others.
+                try { sweeps.Add(await session.Client.GetGrain<IExperimentGrain>(name).GetAsync()); }
+                catch (Exception e) when (e is not OperationCanceledException) { unreadable.Add($"{name}: {e.Message}"); }
+            }
+            foreach (var problem in unreadable) Console.Error.WriteLine($"error: {Secrets.Redact(problem)}");
             if (result.GetValue(json)) JsonOutput.Print(sweeps.Select(SweepSummaryJson.Of));
             else if (sweeps.Count == 0) Console.WriteLine("no sweeps yet; run one with ./embedsweeps sweep run sweeps/quickstart.yaml");
             else
                 foreach (var sweep in sweeps)
                     Console.WriteLine($"{sweep.Name,-24} {sweep.Status.ToString().ToLowerInvariant(),-10} {sweep.Count(TrialStatus.Succeeded)}/{sweep.Trials.Count} succeeded" +
                         (sweep.BestValue is { } best ? $"  best {sweep.Objective} = {best:F4} ({sweep.BestTrialId})" : ""));
-            return CommandLine.Success;
+            return unreadable.Count == 0 ? CommandLine.Success : CommandLine.InternalError;
         }));
         return command;
     }

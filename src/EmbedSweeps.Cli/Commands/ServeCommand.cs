@@ -42,6 +42,7 @@ internal static class ServeCommand
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(web)!, UseShellExecute = false };
             start.ArgumentList.Add(web);
             // The app binds the same settings as this run (its storage above all), whatever this process's own environment says.
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("EMBEDSWEEPS", StringComparison.OrdinalIgnoreCase)).ToList()) start.Environment.Remove(name);
             foreach (var (name, value) in result.SettingVariables()) start.Environment[name] = value;
             start.Environment["ASPNETCORE_URLS"] = result.GetValue(urls)!;
             using var app = Process.Start(start) ?? throw new EmbedSweepsException($"serve: could not start {web}.");

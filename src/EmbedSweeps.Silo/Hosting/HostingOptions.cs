@@ -52,6 +52,13 @@ public sealed record HostingOptions
     /// <summary>For the silo's first line: "development (Azurite on this machine)" or "production (storage account x)".</summary>
     public string Describe() => IsDevelopment ? "development (Azurite)" : $"production ({Cluster.Describe()})";
 
+    // Printing (ToString) shows the cluster's options only: it must not bind, and perhaps refuse, what was left for later.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Cluster = ").Append(Cluster);
+        return true;
+    }
+
     /// <summary>Binds the options <paramref name="configuration"/> sets: the cluster's now, the rest when first read.</summary>
     /// <param name="defaultStateDirectory">Where files go when <c>Home</c> is not set.</param>
     /// <param name="worker">How this program starts a trial worker (<c>Trainer:Worker</c>, env <c>EMBEDSWEEPS_WORKER</c>, overrides the
