@@ -28,7 +28,7 @@ public static class GpuDevices
         var ids = list.Split(',', StringSplitOptions.TrimEntries);
         foreach (var id in ids)
             if (id.Length == 0 || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-                throw new SettingException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none' (--gpus or EMBEDSWEEPS__TRAINER__GPUS).");
+                throw new SettingException($"{source}: '{list}' is not a list of GPU ids; give indices such as 0,1 (or GPU UUIDs), 'auto' or 'none'.");
         if (ids.Distinct().Count() != ids.Length) throw new SettingException($"{source}: '{list}' names a GPU twice.");
         return ids;
     }
