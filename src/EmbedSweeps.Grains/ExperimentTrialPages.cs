@@ -56,9 +56,9 @@ public sealed class ExperimentTrialPages(IGrainStorage storage, GrainId grain)
     {
         var versions = new List<int>();
         var written = new List<(int, int, GrainState<TrialPage>)>();
-        for (var index = 0; index * PageSize < trials.Count; index++)
+        foreach (var (chunk, index) in trials.Chunk(PageSize).Select((chunk, index) => (chunk, index)))
         {
-            var slice = trials.Skip(index * PageSize).Take(PageSize).ToList();
+            var slice = chunk.ToList();
             if (index < stored.Count && stored[index].Page.State!.Trials.SequenceEqual(slice, ReferenceEqualityComparer.Instance))
             {
                 versions.Add(stored[index].Version);
@@ -99,9 +99,16 @@ public sealed class ExperimentTrialPages(IGrainStorage storage, GrainId grain)
         }
     }
 
-    /// <summary>The pages of <paramref name="trials"/> as first stored (version 0 each): for tools that seed storage (benchmarks, tests).</summary>
-    public static IEnumerable<(string StateName, TrialPage Page)> Paged(IReadOnlyList<ExperimentTrial> trials) =>
-        trials.Chunk(PageSize).Select((chunk, index) => (StateName(index, 0), new TrialPage { Trials = [.. chunk] }));
+    /// <summary>
+    /// Stores <paramref name="experiment"/> as the grain stores it: its trials in pages (version 0 each), then its own state
+    /// naming them. For tools that seed storage (benchmarks).
+    /// </summary>
+    public static async Task SeedAsync(IGrainStorage storage, GrainId grain, ExperimentState experiment)
+    {
+        var pages = new ExperimentTrialPages(storage, grain);
+        var written = await pages.WriteAsync(experiment.Trials);
+        await storage.WriteStateAsync("experiment", grain, new GrainState<ExperimentState>(experiment with { Trials = [], TrialPageVersions = written.Versions }));
+    }
 
     /// <summary>The state name of version <paramref name="version"/> of page <paramref name="index"/>.</summary>
     public static string StateName(int index, int version) => $"trials-{index}.{version}";

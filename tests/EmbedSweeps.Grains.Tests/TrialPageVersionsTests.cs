@@ -48,14 +48,21 @@ public sealed class TrialPageVersionsTests
     private static async Task<List<ExperimentTrial>> ReadBackAsync(DictionaryStorage storage, List<int> versions) =>
         await new ExperimentTrialPages(storage, Experiment).ReadAsync(versions);
 
-    [Fact]
-    public async Task AChangeWritesANewVersionOfItsPageAloneAndTheStoredVersionsStayReadable()
+    // Trials stored as an experiment's committed pages.
+    private static async Task<(DictionaryStorage Storage, ExperimentTrialPages Pages, List<ExperimentTrial> Trials, ExperimentTrialPages.Written First)> StoredAsync(int count)
     {
         var storage = new DictionaryStorage();
         var pages = new ExperimentTrialPages(storage, Experiment);
-        var trials = Trials(40);
+        var trials = Trials(count);
         var first = await pages.WriteAsync(trials);
         await pages.CommitAsync(first);
+        return (storage, pages, trials, first);
+    }
+
+    [Fact]
+    public async Task AChangeWritesANewVersionOfItsPageAloneAndTheStoredVersionsStayReadable()
+    {
+        var (storage, pages, trials, first) = await StoredAsync(40);
         Assert.Equal([0, 0], first.Versions);
 
         // Trial 35 (page 1) changes; the experiment's state naming the new version fails to be stored: not committed.
@@ -76,11 +83,7 @@ public sealed class TrialPageVersionsTests
     [Fact]
     public async Task TrialsPrependedShiftEveryPageButTheStoredSweepStaysWholeUntilCommitted()
     {
-        var storage = new DictionaryStorage();
-        var pages = new ExperimentTrialPages(storage, Experiment);
-        var trials = Trials(64);
-        var first = await pages.WriteAsync(trials);
-        await pages.CommitAsync(first);
+        var (storage, pages, trials, first) = await StoredAsync(64);
 
         // A resubmission puts a new baseline first: every page changes, and a third begins.
         var baseline = new ExperimentTrial("baseline-0000000000000001", TrialStatus.Pending, "{}", null, "{}", Baseline: true);

@@ -152,16 +152,11 @@ internal static class BenchLeaderboardCommand
             data: { train: nli }
             limits: { max_trials: {{count}}, max_concurrent_trials: 1 }
             """;
-        // As the experiment stores a finished sweep: its trials in pages, then its own state counting them.
-        var experiment = session.Client.GetGrain<IExperimentGrain>(name).GetGrainId();
-        var pages = ExperimentTrialPages.Paged(trials.Select(t => t.Entry).ToList()).ToList();
-        foreach (var (stateName, page) in pages) await experiments.WriteStateAsync(stateName, experiment, new GrainState<TrialPage>(page));
-        var experimentState = new ExperimentState
+        await ExperimentTrialPages.SeedAsync(experiments, session.Client.GetGrain<IExperimentGrain>(name).GetGrainId(), new ExperimentState
         {
-            Yaml = yaml, FileName = name + ".yaml", Status = ExperimentStatus.Completed, TrialPageVersions = [.. pages.Select(_ => 0)],
+            Yaml = yaml, FileName = name + ".yaml", Status = ExperimentStatus.Completed, Trials = [.. trials.Select(t => t.Entry)],
             SubmittedAt = started, FinishedAt = DateTimeOffset.UtcNow,
-        };
-        await experiments.WriteStateAsync("experiment", experiment, new GrainState<ExperimentState>(experimentState));
+        });
         await Parallel.ForEachAsync(trials, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (trial, _) =>
             await trialStorage.WriteStateAsync("trial", session.Client.Trial(name, trial.Entry.TrialId).GetGrainId(), new GrainState<TrialState>(trial.State)));
         await session.Client.GetGrain<ISweepIndexGrain>("default").AddAsync(name);

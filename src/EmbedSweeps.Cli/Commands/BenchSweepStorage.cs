@@ -29,10 +29,7 @@ internal static class BenchSweepStorage
 
         // Paged: a finished sweep's state seeded as the grain stores it, then the changes through the grain itself.
         var experiment = session.Client.GetGrain<IExperimentGrain>($"paged-{count}");
-        var pages = ExperimentTrialPages.Paged(trials).ToList();
-        foreach (var (stateName, page) in pages) await storage.WriteStateAsync(stateName, experiment.GetGrainId(), new GrainState<TrialPage>(page));
-        await storage.WriteStateAsync("experiment", experiment.GetGrainId(),
-            new GrainState<ExperimentState>(new ExperimentState { Status = ExperimentStatus.Completed, TrialPageVersions = [.. pages.Select(_ => 0)] }));
+        await ExperimentTrialPages.SeedAsync(storage, experiment.GetGrainId(), new ExperimentState { Status = ExperimentStatus.Completed, Trials = trials });
         await experiment.GetAsync(); // activated: reading it back is not part of the changes' cost
         var before = bytes.Sent;
         foreach (var (trialId, summary) in changes) await experiment.TrialChangedAsync(trialId, summary);

@@ -15,8 +15,8 @@ public static class TrainerSetup
     public static TrialRunnerOptions RunnerOptions(HostingOptions options, int? slots = null, string? gpus = null)
     {
         if (slots is < 0) throw new SettingException($"--slots {slots}: give a number of trials, 0 or more.");
-        slots ??= options.Trainer.Slots; // bound with its range checked: EMBEDSWEEPS__TRAINER__SLOTS=-1 is refused there
-        var devices = gpus is not null ? GpuDevices.Resolve(gpus, "--gpus") : GpuDevices.Resolve(options.Trainer.Gpus, "EMBEDSWEEPS__TRAINER__GPUS");
+        slots ??= options.Trainer.Slots; // bound with its range checked: Trainer:Slots=-1 is refused there
+        var devices = gpus is not null ? GpuDevices.Resolve(gpus, "--gpus") : GpuDevices.Resolve(options.Trainer.Gpus, EmbedSweepsConfiguration.VariableOf("Trainer:Gpus"));
         return new TrialRunnerOptions
         {
             Slots = slots ?? Math.Max(1, devices.Count),
