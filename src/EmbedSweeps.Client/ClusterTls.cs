@@ -52,9 +52,9 @@ public sealed class ClusterTls
         if (certificate is null || authority is null)
             throw new SettingException($"TLS between silos needs both {CertificateVariable} and {AuthorityVariable} ({(certificate is null ? CertificateVariable : AuthorityVariable)} is not set): {HowToConfigure}.");
         var password = configuration.Text("Cluster:Tls:Password");
-        // The PEM text of a key, or a PKCS#12 password, is a secret wherever a message might quote it.
-        foreach (var value in new[] { certificate, key, password })
-            if (value is not null && (value.Contains("PRIVATE KEY", StringComparison.Ordinal) || ReferenceEquals(value, password))) Secrets.Remember(value);
+        // A PKCS#12 password, and the PEM text of a key (not a file's path), are secrets wherever a message might quote them.
+        Secrets.Remember(password);
+        foreach (var pem in new[] { certificate, key }.Where(v => v?.Contains("PRIVATE KEY", StringComparison.Ordinal) == true)) Secrets.Remember(pem);
         try
         {
             return Load(certificate, key, authority, password);
